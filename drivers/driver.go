@@ -1,0 +1,137 @@
+// Package drivers defines what a device driver is, keeps the registry of
+// drivers by name, and runs the poller that owns a driver's schedule,
+// reconnects, backoff and diagnostics. Each protocol lives in a folder of
+// its own (drivers/modbus) and registers itself from init; drivers/all
+// imports them all.
+package drivers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/sightglass/sightglass/tags"
+)
+
+// DeviceConfig is one device of a project, as the project file declares it.
+type DeviceConfig struct {
+	Name    string
+	Driver  string        // registered driver name: "modbus-tcp", "modbus-rtu"
+	Address string        // host:port, or a serial device path for RTU
+	Unit    int           // Modbus unit (slave) id, 0..247
+	Poll    time.Duration // default poll period of its tags
+	Timeout time.Duration // how long one request may take
+	// MaxGap is the largest run of unused registers (or bits) the planner
+	// reads through to join two requests into one; 0 joins only adjacent ones.
+	MaxGap int
+	Serial SerialConfig // modbus-rtu only
+}
+
+// SerialConfig is a serial line's settings.
+type SerialConfig struct {
+	Baud     int    // 9600, 19200, ...
+	Parity   string // "N", "E" or "O"
+	DataBits int    // 7 or 8
+	StopBits int    // 1 or 2
+}
+
+// Group is a set of tags a driver reads together, at one poll period.
+type Group struct {
+	Period   time.Duration
+	Tags     []tags.ID // in the order Read fills its out slice
+	Requests int       // protocol requests one Read of this group makes
+}
+
+// Driver talks to one device. The poller calls it from one goroutine at a
+// time, so a Driver need not be safe for concurrent use.
+//
+// The contract:
+//   - Connect opens the connection; it is called before the first Read and
+//     again after any Read or Write returned a connection error.
+//   - Read reads group g (an index into Groups) and stores one VQT for each
+//     of its tags in out (len(out) == len(Groups()[g].Tags)). A failure that
+//     concerns only some tags (a protocol exception, a value that cannot be
+//     decoded) is reported in those tags' quality, and Read returns nil. A
+//     failure of the device or the connection (a timeout, a closed socket)
+//     is returned as an error; out is then undefined, and the poller marks
+//     every tag of the device bad, closes the driver and reconnects later.
+//   - Write writes v (in engineering units) to tag id, reads the tag back
+//     and returns what it read. A device's refusal is a *DeviceError.
+//   - Close releases the connection; Connect may be called again after it.
+type Driver interface {
+	Connect(ctx context.Context) error
+	Groups() []Group
+	Read(ctx context.Context, g int, out []tags.VQT) error
+	Write(ctx context.Context, id tags.ID, v tags.Value) (tags.VQT, error)
+	Close() error
+}
+
+// RequestCounter is implemented by drivers that count their protocol
+// requests and the ones that failed, for the device's diagnostics.
+type RequestCounter interface {
+	Requests() (sent, failed uint64)
+}
+
+// Errors a driver returns for the poller to classify.
+var (
+	// ErrTimeout: the device did not answer within the device's timeout.
+	ErrTimeout = errors.New("device did not answer in time")
+	// ErrNotConnected: Read or Write was called with no open connection.
+	ErrNotConnected = errors.New("not connected")
+	// ErrNotWritable: the tag is not declared writable.
+	ErrNotWritable = errors.New("tag is not writable")
+	// ErrUnknownTag: the tag is not served by this driver.
+	ErrUnknownTag = errors.New("tag is not on this device")
+)
+
+// DeviceError is a refusal by the device: for Modbus, an exception
+// response with its code (Modbus spec §7: 1 illegal function, 2 illegal
+// data address, 3 illegal data value, 4 server device failure, ...).
+type DeviceError struct {
+	Code uint16
+	Text string // the protocol's name for Code
+}
+
+func (e *DeviceError) Error() string {
+	return fmt.Sprintf("device exception %d (%s)", e.Code, e.Text)
+}
+
+// Factory makes a driver for one device and the tags read from it. It
+// plans its requests here, so a tag the device cannot serve is reported
+// before anything connects.
+type Factory func(dev DeviceConfig, defs []*tags.Def) (Driver, error)
+
+var (
+	registryMu sync.Mutex // guards registry
+	registry   = map[string]Factory{}
+)
+
+// Register makes a driver available by name. Drivers call it from init.
+func Register(name string, f Factory) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	registry[name] = f
+}
+
+// Lookup returns the factory registered under name.
+func Lookup(name string) (Factory, bool) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	f, ok := registry[name]
+	return f, ok
+}
+
+// Names lists the registered drivers, sorted.
+func Names() []string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
