@@ -39,7 +39,8 @@ type Stats struct {
 	State         ConnState
 	Scans         uint64        // completed reads of a poll group
 	Requests      uint64        // protocol requests sent
-	Errors        uint64        // failed requests and failed scans
+	Errors        uint64        // failed connects and failed requests
+	Connects      uint64        // connections opened
 	Reconnects    uint64        // connections opened after the first
 	LastError     string        // "" when none yet
 	LastErrorTime time.Time     // zero when none yet

@@ -175,6 +175,19 @@ func (s *Subscription) Next(dst []Update) []Update {
 	return dst
 }
 
+// Batches appends every waiting batch of changes to dst, in publish order,
+// and returns it, without copying the updates: the batches are shared with
+// the other subscribers and must not be modified. It does not block.
+func (s *Subscription) Batches(dst [][]Update) [][]Update {
+	s.mu.Lock()
+	dst = append(dst, s.queue...)
+	clear(s.queue)
+	s.queue = s.queue[:0]
+	s.pending = 0
+	s.mu.Unlock()
+	return dst
+}
+
 // Dropped is how many changes the subscriber lost because its queue was
 // over DefaultQueueLimit.
 func (s *Subscription) Dropped() uint64 {
