@@ -1,0 +1,36 @@
+# Sightglass: `make run` builds and opens the station on its embedded demo
+# plant; `make test` sets up and runs every test. See README.md.
+
+GO       ?= go
+BIN      := bin/sightglass
+TESTTAGS := ci,migrated_fynedo
+
+.PHONY: run build test vet bench smoke deps deps-test clean
+
+run: deps build
+	./$(BIN) run
+
+build:
+	$(GO) build -o $(BIN) ./app
+
+deps:
+	scripts/deps.sh run
+
+deps-test:
+	scripts/deps.sh test
+
+vet:
+	$(GO) vet -tags $(TESTTAGS) ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "not gofmt-formatted"; exit 1; }
+
+# The unit, protocol and headless GUI tests with the race detector, then
+# the smoke test: the real binary in a real window under Xvfb.
+test: deps-test vet
+	$(GO) test -race -tags $(TESTTAGS) -count=1 ./...
+	$(GO) test -count=1 -run 'TestSmoke' -v ./app
+
+bench: deps-test
+	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchtime 2s ./... | { mkdir -p out; tee out/bench.txt; }
+
+clean:
+	rm -rf bin out
