@@ -1,0 +1,84 @@
+package project
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/tags"
+)
+
+// The files of a project folder.
+const (
+	YAMLFile = "project.yaml" // required
+	CSVFile  = "tags.csv"     // optional
+)
+
+// Station is the station section of a project.
+type Station struct {
+	Name string
+}
+
+// Project is a loaded, valid project. Devices have every default applied;
+// a tag's Poll is 0 when it takes its device's.
+type Project struct {
+	Dir     string // the folder it was loaded from (display only)
+	Station Station
+	Devices []drivers.DeviceConfig
+	Tags    []tags.Def // YAML tags first, then CSV, in file order
+}
+
+// Load loads the project in folder dir. When anything is wrong it
+// returns a nil project and Problems listing everything found.
+func Load(dir string) (*Project, error) {
+	root := dir
+	if root == "" {
+		root = "." // os.DirFS("") would be the filesystem root
+	}
+	return LoadFS(os.DirFS(root), dir)
+}
+
+// LoadFS loads the project whose files are at the root of fsys. dir only
+// names the files in problems ("dir/project.yaml:12: ..."). When anything
+// is wrong it returns a nil project and Problems listing everything
+// found.
+func LoadFS(fsys fs.FS, dir string) (*Project, error) {
+	r := &report{}
+	yamlPath := filepath.Join(dir, YAMLFile)
+	data, err := fs.ReadFile(fsys, YAMLFile)
+	if err != nil {
+		r.add(yamlPath, 0, "%s", readError(err))
+		return nil, r.problems()
+	}
+	var dec decoded
+	decodeYAML(r, yamlPath, data, &dec)
+
+	csvPath := filepath.Join(dir, CSVFile)
+	switch data, err := fs.ReadFile(fsys, CSVFile); {
+	case err == nil:
+		dec.tags = append(dec.tags, decodeCSV(r, csvPath, data)...)
+	case !errors.Is(err, fs.ErrNotExist):
+		r.add(csvPath, 0, "%s", readError(err))
+	}
+
+	p := validate(r, &dec)
+	if ps := r.problems(); len(ps) > 0 {
+		return nil, ps
+	}
+	p.Dir = dir
+	return p, nil
+}
+
+// readError says why a file could not be read, without repeating its path.
+func readError(err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return "no such file"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

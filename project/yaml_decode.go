@@ -1,0 +1,288 @@
+package project
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/sightglass/sightglass/tags"
+)
+
+// decoded is what the project files declare, before cross-checks.
+type decoded struct {
+	station Station
+	devices []deviceEntry
+	tags    []tagEntry
+	// devicesKnown is false when project.yaml could not be read, so a
+	// tag's device cannot be looked up.
+	devicesKnown bool
+}
+
+// syntaxLine picks the line out of a yaml error: "yaml: line 7: ...".
+var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// decodeYAML decodes project.yaml into out, reporting every problem.
+func decodeYAML(r *report, file string, data []byte, out *decoded) {
+	d := &yamlDecoder{file: file, r: r}
+	docs, err := parseYAML(data)
+	if err != nil {
+		line, msg := 0, strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := syntaxLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		d.add(line, "syntax error: %s", msg)
+		return
+	}
+	out.devicesKnown = true
+	if len(docs) > 1 {
+		d.add(docs[1].Line, "a second YAML document (---): a project is one document")
+	}
+	var root *yaml.Node
+	if len(docs) > 0 && len(docs[0].Content) > 0 {
+		root = deref(docs[0].Content[0])
+	}
+	switch {
+	case isNull(root):
+		d.add(0, `missing "station"`)
+		return
+	case root.Kind != yaml.MappingNode:
+		d.add(root.Line, "want a mapping with station, devices and tags, got %s", describe(root))
+		return
+	}
+	hasStation := false
+	for _, f := range d.fields(root, "project") {
+		switch f.name {
+		case "station":
+			hasStation = true
+			d.station(f, out)
+		case "devices":
+			for _, item := range d.list(f) {
+				out.devices = append(out.devices, d.device(item))
+			}
+		case "tags":
+			for _, item := range d.list(f) {
+				out.tags = append(out.tags, d.tag(item))
+			}
+		default:
+			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags)", f.name)
+		}
+	}
+	if !hasStation {
+		d.add(root.Line, `missing "station"`)
+	}
+}
+
+// parseYAML reads every document of data. A panic inside the YAML
+// library becomes an error: bad input must never stop a station.
+func parseYAML(data []byte) (docs []*yaml.Node, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			docs, err = nil, fmt.Errorf("yaml: cannot parse: %v", p)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, &n)
+	}
+}
+
+func (d *yamlDecoder) station(f field, out *decoded) {
+	v := deref(f.val)
+	switch {
+	case isNull(v):
+		d.add(f.key.Line, `missing "name" in station`)
+		return
+	case v.Kind != yaml.MappingNode:
+		d.add(v.Line, "station: want a mapping as {name: North pump house}, got %s", describe(v))
+		return
+	}
+	m := newMarks(d.file, v.Line)
+	for _, sf := range d.fields(v, "station") {
+		switch sf.name {
+		case "name":
+			out.station.Name, _ = d.str(sf, &m)
+		default:
+			d.add(sf.key.Line, "unknown key %q in station", sf.name)
+		}
+	}
+	if !m.given("name") {
+		d.add(v.Line, `missing "name" in station`)
+	}
+}
+
+// list returns the mappings of a list (devices, tags), reporting items
+// that are not mappings.
+func (d *yamlDecoder) list(f field) []*yaml.Node {
+	v := deref(f.val)
+	switch {
+	case isNull(v):
+		return nil
+	case v.Kind != yaml.SequenceNode:
+		d.add(v.Line, "%s: want a list, got %s", f.name, describe(v))
+		return nil
+	}
+	what := strings.TrimSuffix(f.name, "s")
+	var items []*yaml.Node
+	for _, item := range v.Content {
+		if it := deref(item); it.Kind == yaml.MappingNode {
+			items = append(items, it)
+		} else {
+			d.add(item.Line, "%s: want a mapping, got %s", what, describe(it))
+		}
+	}
+	return items
+}
+
+// device decodes one item of devices.
+func (d *yamlDecoder) device(n *yaml.Node) deviceEntry {
+	e := deviceEntry{marks: newMarks(d.file, n.Line)}
+	c := &e.cfg
+	for _, f := range d.fields(n, "device") {
+		m := &e.marks
+		switch f.name {
+		case "name":
+			c.Name, _ = d.str(f, m)
+		case "driver":
+			c.Driver, _ = d.str(f, m)
+		case "address":
+			c.Address, _ = d.str(f, m)
+		case "unit":
+			c.Unit, _ = d.integer(f, m)
+		case "poll":
+			c.Poll, _ = d.duration(f, m)
+		case "timeout":
+			c.Timeout, _ = d.duration(f, m)
+		case "max_gap":
+			c.MaxGap, _ = d.integer(f, m)
+		case "baud":
+			c.Serial.Baud, _ = d.integer(f, m)
+		case "parity":
+			c.Serial.Parity, _ = d.str(f, m)
+		case "data_bits":
+			c.Serial.DataBits, _ = d.integer(f, m)
+		case "stop_bits":
+			c.Serial.StopBits, _ = d.integer(f, m)
+		default:
+			d.add(f.key.Line, "unknown key %q in device", f.name)
+		}
+	}
+	return e
+}
+
+// tag decodes one item of tags.
+func (d *yamlDecoder) tag(n *yaml.Node) tagEntry {
+	e := tagEntry{marks: newMarks(d.file, n.Line)}
+	t := &e.def
+	for _, f := range d.fields(n, "tag") {
+		m := &e.marks
+		switch f.name {
+		case "name":
+			t.Name, _ = d.str(f, m)
+		case "device":
+			t.Device, _ = d.str(f, m)
+		case "address":
+			t.Address, _ = d.str(f, m)
+		case "type":
+			if s, ok := d.str(f, m); ok {
+				var msg string
+				if t.Type, t.StrLen, msg = parseType(s); msg != "" {
+					d.add(m.lineOf("type"), "%s", msg)
+					m.setBad("type", m.lineOf("type"))
+				}
+			}
+		case "order":
+			t.Order, _ = d.str(f, m)
+		case "scale":
+			t.Scale = d.scale(f, m)
+		case "units":
+			t.Units, _ = d.str(f, m)
+		case "description":
+			t.Description, _ = d.str(f, m)
+		case "writable":
+			t.Writable, _ = d.boolean(f, m)
+		case "poll":
+			t.Poll, _ = d.duration(f, m)
+		default:
+			d.add(f.key.Line, "unknown key %q in tag", f.name)
+		}
+	}
+	return e
+}
+
+// scale decodes {raw: [lo, hi], eng: [lo, hi]}.
+func (d *yamlDecoder) scale(f field, m *marks) *tags.Scale {
+	v := deref(f.val)
+	switch {
+	case isNull(v):
+		return nil
+	case v.Kind != yaml.MappingNode:
+		d.add(v.Line, "scale: want {raw: [lo, hi], eng: [lo, hi]}, got %s", describe(v))
+		m.setBad("scale", v.Line)
+		return nil
+	}
+	var s tags.Scale
+	ok, has := true, map[string]bool{}
+	for _, sf := range d.fields(v, "scale") {
+		var dst *[2]float64
+		switch sf.name {
+		case "raw":
+			dst = &s.Raw
+		case "eng":
+			dst = &s.Eng
+		default:
+			d.add(sf.key.Line, "unknown key %q in scale", sf.name)
+			ok = false
+			continue
+		}
+		has[sf.name] = true
+		ok = d.pair(sf, dst) && ok
+	}
+	for _, k := range []string{"raw", "eng"} {
+		if !has[k] {
+			d.add(v.Line, "missing %q in scale", k)
+			ok = false
+		}
+	}
+	if !ok {
+		m.setBad("scale", v.Line)
+		return nil
+	}
+	m.set("scale", v.Line)
+	return &s
+}
+
+// pair decodes [lo, hi].
+func (d *yamlDecoder) pair(f field, dst *[2]float64) bool {
+	v := deref(f.val)
+	if v.Kind != yaml.SequenceNode || len(v.Content) != 2 {
+		d.add(v.Line, "scale %s: want two numbers [lo, hi], got %s", f.name, describeList(v))
+		return false
+	}
+	lo, okLo := d.number(v.Content[0], "scale "+f.name)
+	hi, okHi := d.number(v.Content[1], "scale "+f.name)
+	dst[0], dst[1] = lo, hi
+	return okLo && okHi
+}
+
+// describeList is describe, saying how long a list is.
+func describeList(v *yaml.Node) string {
+	if v.Kind == yaml.SequenceNode {
+		return fmt.Sprintf("a list of %d", len(v.Content))
+	}
+	return describe(v)
+}
