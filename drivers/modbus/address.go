@@ -3,6 +3,7 @@ package modbus
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 
@@ -127,6 +128,10 @@ func CheckTag(def *tags.Def) []error {
 		errs = append(errs, fmt.Errorf("type bool on register %s needs a bit: write %s.0 .. %s.15", a, a, a))
 	case def.Type == tags.TypeString && def.StrLen <= 0:
 		errs = append(errs, errors.New("string length missing: write string:N"))
+	case def.Type == tags.TypeString && def.StrLen > maxStrLen:
+		errs = append(errs, fmt.Errorf("string:%d is longer than one read can carry: at most string:%d (Modbus spec §6.3: 125 registers)", def.StrLen, maxStrLen))
+	case def.Type == tags.TypeString && def.Writable && def.StrLen > maxWriteStrLen:
+		errs = append(errs, fmt.Errorf("writable string:%d is longer than one write can carry: at most string:%d (Modbus spec §6.12: 123 registers)", def.StrLen, maxWriteStrLen))
 	default:
 		if end := int(a.Offset) + Registers(def) - 1; end > 65535 {
 			errs = append(errs, fmt.Errorf("address %s: a %s needs %d registers, past the last register 65535", a, typeName(def), Registers(def)))
@@ -179,7 +184,7 @@ func CheckDevice(dev *drivers.DeviceConfig) []error {
 	case DriverTCP:
 		if dev.Address == "" {
 			errs = append(errs, errors.New("address missing: want host:port"))
-		} else if _, port, ok := strings.Cut(dev.Address, ":"); !ok || port == "" {
+		} else if _, port, err := net.SplitHostPort(dev.Address); err != nil || port == "" {
 			errs = append(errs, fmt.Errorf("address %q: want host:port", dev.Address))
 		}
 		if dev.Unit < 0 || dev.Unit > 255 {
