@@ -1,0 +1,234 @@
+package hmi
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/tags"
+)
+
+// Station is what the window needs of a running station.
+type Station interface {
+	// Name is the station's name, shown in the header.
+	Name() string
+	// Bus carries the live values: Bus().Table() for the definitions,
+	// Bus().Snapshot at the UI rate.
+	Bus() *tags.Bus
+	// Devices returns every device, in project order, with its connection
+	// state and statistics. It is called on the UI goroutine at
+	// refreshRate and must not block.
+	Devices() []drivers.Stats
+	// Write is the station's single write path. value is text as a person
+	// types it; old and new are the tag's VQT before and after. It may
+	// block up to the device's timeout; the window calls it off the UI
+	// goroutine and cancels ctx on Stop.
+	Write(ctx context.Context, tag string, value string) (old, new tags.VQT, err error)
+}
+
+// refreshRate is how often the window looks at the bus: 5 Hz, inside the
+// 4–10 Hz the architecture gives the HMI (ARCHITECTURE.md, data flow). It
+// is fast enough that values look live and slow enough that a person can
+// read a changing digit.
+const refreshRate = 5
+
+const refreshInterval = time.Second / refreshRate
+
+// ageInterval is how often the age column, the clock and the device
+// countdowns are redrawn when no value has changed.
+const ageInterval = time.Second
+
+// writeTimeout bounds a write the person is waiting for; the station's
+// device timeout is normally shorter.
+const writeTimeout = 10 * time.Second
+
+// MainWindow is the station window: a header with the station's name and
+// summary, the devices panel, the live tag table and a status line.
+//
+// One ticker (Start) takes a snapshot of the bus at refreshRate and
+// applies it on the Fyne goroutine; nothing else redraws on its own.
+type MainWindow struct {
+	win     fyne.Window
+	st      Station
+	content fyne.CanvasObject
+	now     func() time.Time // time.Now; tests pin it
+
+	// UI state, touched only on the Fyne goroutine (callbacks and fyne.Do).
+	bus      *tags.Bus
+	snap     []tags.VQT // reused for every snapshot
+	version  uint64     // bus version snap reflects
+	fresh    bool       // snap holds a snapshot of bus
+	good     int        // tags of good quality in snap
+	lastAge  time.Time  // when ages were last redrawn
+	tags     *tagTable
+	devices  *devicesPanel
+	title    *widget.Label
+	devSum   *widget.Label
+	tagSum   *widget.Label
+	clock    *widget.Label
+	status   *widget.Label
+	writeDlg *writeDialog // open write dialog, for tests
+
+	mu      sync.Mutex // guards stop, ctx, cancel
+	stop    chan struct{}
+	ctx     context.Context // parent of writes; cancelled by Stop
+	cancel  context.CancelFunc
+	running atomic.Bool    // ticks queued before Stop do nothing after it
+	wg      sync.WaitGroup // the ticker and writes in flight
+}
+
+// NewWindow builds the station window into w (setting its content and its
+// close handler) and draws the station once. Call Start to make it live;
+// closing w stops it. The app installs the look first, with
+// a.Settings().SetTheme(hmi.NewTheme()).
+func NewWindow(w fyne.Window, st Station) *MainWindow {
+	m := &MainWindow{win: w, st: st, now: time.Now}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.tags = newTagTable(m.openWrite)
+	m.devices = newDevicesPanel()
+
+	m.title = &widget.Label{Text: st.Name(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	m.devSum = widget.NewLabel("")
+	m.tagSum = widget.NewLabel("")
+	m.clock = widget.NewLabel("")
+	m.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	header := container.NewHBox(m.title, layout.NewSpacer(), m.devSum, m.tagSum, m.clock)
+
+	split := container.NewVSplit(m.devices.table, m.tags.content)
+	split.Offset = 0.25
+	body := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), m.status, nil, nil, split)
+	m.content = body
+
+	w.SetContent(m.content)
+	w.SetOnClosed(m.Stop)
+	m.refresh()
+	return m
+}
+
+// Content is the window's content, for a caller that places it itself.
+func (m *MainWindow) Content() fyne.CanvasObject { return m.content }
+
+// Start starts the ticker. It does nothing if the window is running.
+func (m *MainWindow) Start() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stop != nil {
+		return
+	}
+	if m.ctx.Err() != nil { // restarted after Stop
+		m.ctx, m.cancel = context.WithCancel(context.Background())
+	}
+	stop := make(chan struct{})
+	m.stop = stop
+	m.running.Store(true)
+	m.wg.Go(func() { m.run(stop) })
+}
+
+// Stop stops the ticker, cancels writes in flight and waits for both to
+// end. It is called when the window closes and may be called again.
+func (m *MainWindow) Stop() {
+	m.mu.Lock()
+	if m.stop != nil {
+		close(m.stop)
+		m.stop = nil
+	}
+	m.running.Store(false)
+	m.cancel()
+	m.mu.Unlock()
+	m.wg.Wait()
+}
+
+// run is the ticker goroutine. It never waits for the UI: a tick is queued
+// with fyne.Do, so Stop called on the Fyne goroutine cannot deadlock.
+func (m *MainWindow) run(stop <-chan struct{}) {
+	t := time.NewTicker(refreshInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			fyne.Do(m.tick)
+		}
+	}
+}
+
+func (m *MainWindow) tick() {
+	if m.running.Load() {
+		m.refresh()
+	}
+}
+
+// refresh brings the window up to date with the station. It takes a new
+// snapshot only when the bus version moved, and redraws the visible rows
+// when it did or when ageInterval has passed. It runs on the Fyne
+// goroutine.
+func (m *MainWindow) refresh() {
+	now := m.now()
+	bus := m.st.Bus()
+	if bus != m.bus {
+		m.bus, m.fresh = bus, false
+	}
+	var defs *tags.Table
+	if bus != nil {
+		defs = bus.Table()
+	}
+	if defs != m.tags.defs {
+		m.tags.setDefs(defs)
+	}
+	changed := false
+	if bus != nil && (!m.fresh || bus.Version() != m.version) {
+		m.snap, m.version = bus.Snapshot(m.snap)
+		m.fresh, changed = true, true
+		m.good = countGood(m.snap)
+	}
+	ageDue := now.Sub(m.lastAge) >= ageInterval || now.Before(m.lastAge)
+	if ageDue {
+		m.lastAge = now
+		m.clock.SetText(now.Format(time.TimeOnly))
+	}
+	if changed || ageDue {
+		m.tags.show(m.snap, now)
+		setSummary(m.tagSum, "tags ", m.good, len(m.snap), " good")
+	}
+	m.devices.show(m.st.Devices(), now, ageDue)
+	setSummary(m.devSum, "devices ", m.devices.connected(), len(m.devices.devs), " connected")
+}
+
+func countGood(snap []tags.VQT) int {
+	n := 0
+	for i := range snap {
+		if snap[i].Quality.Level == tags.Good {
+			n++
+		}
+	}
+	return n
+}
+
+// setSummary shows "<prefix>n/m<suffix>", red when n < m.
+func setSummary(l *widget.Label, prefix string, n, m int, suffix string) {
+	text := prefix + strconv.Itoa(n) + "/" + strconv.Itoa(m) + suffix
+	imp := widget.MediumImportance
+	if n < m {
+		imp = widget.DangerImportance
+	}
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
+}
+
+// setStatus shows a message in the status line; imp colours failures.
+func (m *MainWindow) setStatus(text string, imp widget.Importance) {
+	m.status.Text, m.status.Importance = text, imp
+	m.status.Refresh()
+}
