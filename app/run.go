@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/station"
+	"github.com/sightglass/sightglass/tags"
+)
+
+// summaryEvery is how often a headless station logs its one-line summary.
+const summaryEvery = 5 * time.Second
+
+// cmdRun runs the station until SIGINT/SIGTERM (or the window closes).
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	dir := projectFlag(fs)
+	data := fs.String("data", "", "data folder for the station's files (default: ./data)")
+	headless := fs.Bool("headless", false, "run without a window, logging a summary every few seconds")
+	debug := fs.Bool("debug", false, "log at debug level")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	log := newLogger(stderr, *debug)
+	unlock, err := lockDataDir(*data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := openStation(ctx, *dir, log)
+	if err != nil {
+		return err
+	}
+	defer st.Stop()
+	if err := st.Start(ctx); err != nil {
+		return err
+	}
+	sctx, stopSummary := context.WithCancel(ctx)
+	summaryDone := make(chan struct{})
+	go func() { logSummaries(sctx, st, log); close(summaryDone) }()
+	if *headless {
+		<-ctx.Done()
+	} else if err := runWindow(ctx, st, log); err != nil {
+		stopSummary()
+		<-summaryDone
+		return err
+	}
+	stopSummary()
+	<-summaryDone
+	log.Info("stopping")
+	st.Stop()
+	log.Info("stopped")
+	return nil
+}
+
+// logSummaries logs a summary line every few seconds until ctx ends.
+func logSummaries(ctx context.Context, st *station.Station, log *slog.Logger) {
+	tick := time.NewTicker(summaryEvery)
+	defer tick.Stop()
+	var snap []tags.VQT
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			snap, _ = st.Bus().Snapshot(snap)
+			log.Info(summary(st, snap))
+		}
+	}
+}
+
+// summary is a one-line state of the station: devices connected, tags
+// good, scans and errors.
+func summary(st *station.Station, snap []tags.VQT) string {
+	devs := st.Devices()
+	var connected int
+	var scans, errs uint64
+	for _, d := range devs {
+		if d.State == drivers.StateConnected {
+			connected++
+		}
+		scans += d.Scans
+		errs += d.Errors
+	}
+	good := 0
+	for _, v := range snap {
+		if v.Quality.IsGood() {
+			good++
+		}
+	}
+	return fmt.Sprintf("%s: %d/%d devices connected, %d/%d tags good, %d scans, %d errors",
+		st.Name(), connected, len(devs), good, len(snap), scans, errs)
+}
+
+// lockDataDir creates the data folder and takes an exclusive lock on it, so
+// two stations never share one (they would corrupt each other's files).
+func lockDataDir(dir string) (unlock func(), err error) {
+	if dir == "" {
+		dir = "data"
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "station.lock"), os.O_CREATE|os.O_RDWR, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("data folder %s is in use by another station (%w)", dir, err)
+	}
+	f.Truncate(0)
+	fmt.Fprintf(f, "%d\n", os.Getpid())
+	return func() { f.Close() }, nil
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/sightglass/sightglass/hmi"
+	"github.com/sightglass/sightglass/station"
+)
+
+// appID names the application to the desktop and to Fyne's preferences.
+const appID = "io.sightglass.station"
+
+// runWindow opens the station window and runs the UI until the window is
+// closed or ctx ends (SIGINT/SIGTERM). This is the only place the Fyne app
+// is created.
+func runWindow(ctx context.Context, st *station.Station, log *slog.Logger) error {
+	a := fyneapp.NewWithID(appID)
+	// The theme is the app's, not a container override: Fyne 2.7 builds
+	// table header cells outside any override.
+	a.Settings().SetTheme(hmi.NewTheme())
+	w := a.NewWindow("Sightglass — " + st.Name())
+	mw := hmi.NewWindow(w, st)
+	w.Resize(fyne.NewSize(1280, 800))
+	closed := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			log.Info("signal: closing the window")
+			fyne.Do(a.Quit)
+		case <-closed:
+		}
+	}()
+	mw.Start()
+	w.ShowAndRun()
+	close(closed)
+	mw.Stop()
+	return nil
+}

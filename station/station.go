@@ -1,0 +1,169 @@
+// Package station owns the lifecycle of one Sightglass station: it loads a
+// project (or the embedded demo plant), builds the tag table and the bus,
+// starts a poller for every device, and stops them in reverse order. The
+// window and `sightglass run --headless` are two clients of the same
+// Station.
+package station
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/sightglass/sightglass/drivers"
+	_ "github.com/sightglass/sightglass/drivers/all" // register every driver
+	"github.com/sightglass/sightglass/project"
+	"github.com/sightglass/sightglass/tags"
+)
+
+// Options say what a station runs.
+type Options struct {
+	// Project is the project to run; nil runs the embedded demo plant.
+	Project *project.Project
+	// Logger receives the station's log; nil discards it.
+	Logger *slog.Logger
+}
+
+// Station is one running station.
+type Station struct {
+	proj    *project.Project
+	log     *slog.Logger
+	table   *tags.Table
+	bus     *tags.Bus
+	pollers []*drivers.Poller
+	owner   []int // tag ID → index in pollers, -1 for system tags
+
+	mu        sync.Mutex // guards cancel, started, afterStop
+	cancel    context.CancelFunc
+	started   bool
+	wg        sync.WaitGroup
+	afterStop []func() // run once by Stop, after the pollers, last first
+}
+
+// New builds a station for a project: the tag table (project tags, then
+// each device's _System tags), the bus, and one driver and poller per
+// device. Nothing connects until Start.
+func New(p *project.Project, log *slog.Logger) (*Station, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	defs := append([]tags.Def(nil), p.Tags...)
+	sysStart := make([]int, len(p.Devices))
+	for i, d := range p.Devices {
+		sysStart[i] = len(defs)
+		defs = append(defs, drivers.SystemTagNames(d.Name)...)
+	}
+	s := &Station{proj: p, log: log, table: tags.NewTable(defs)}
+	s.bus = tags.NewBus(s.table)
+	s.owner = make([]int, s.table.Len())
+	for i := range s.owner {
+		s.owner[i] = -1
+	}
+	for i, dev := range p.Devices {
+		factory, ok := drivers.Lookup(dev.Driver)
+		if !ok {
+			return nil, fmt.Errorf("device %s: unknown driver %q (known: %v)", dev.Name, dev.Driver, drivers.Names())
+		}
+		var devDefs []*tags.Def
+		for id := range s.table.Len() {
+			if d := s.table.Def(tags.ID(id)); d.Device == dev.Name {
+				devDefs = append(devDefs, d)
+			}
+		}
+		drv, err := factory(dev, devDefs)
+		if err != nil {
+			return nil, fmt.Errorf("device %s: %w", dev.Name, err)
+		}
+		base := tags.ID(sysStart[i])
+		sys := drivers.SystemTags{Valid: true, Connected: base, State: base + 1, ResponseMs: base + 2,
+			Requests: base + 3, Errors: base + 4, Reconnects: base + 5, LastError: base + 6}
+		pl := drivers.NewPoller(dev, drv, s.bus, sys, log)
+		for _, id := range pl.Tags() {
+			s.owner[id] = len(s.pollers)
+		}
+		s.pollers = append(s.pollers, pl)
+	}
+	return s, nil
+}
+
+// Name is the station's name from its project.
+func (s *Station) Name() string { return s.proj.Station.Name }
+
+// Project returns the project the station runs.
+func (s *Station) Project() *project.Project { return s.proj }
+
+// Bus is the station's live tag table.
+func (s *Station) Bus() *tags.Bus { return s.bus }
+
+// Devices returns every device's diagnostics, in project order.
+func (s *Station) Devices() []drivers.Stats {
+	out := make([]drivers.Stats, len(s.pollers))
+	for i, p := range s.pollers {
+		out[i] = p.Stats()
+	}
+	return out
+}
+
+// Start starts polling every device. It returns at once.
+func (s *Station) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return errors.New("station already started")
+	}
+	s.started = true
+	ctx, s.cancel = context.WithCancel(ctx)
+	for _, p := range s.pollers {
+		s.wg.Go(func() { p.Run(ctx) })
+	}
+	s.log.Info("station started", "name", s.Name(), "devices", len(s.pollers), "tags", len(s.proj.Tags))
+	return nil
+}
+
+// Stop stops every poller and waits for them; the tags are left bad
+// (stopped). Stop is safe to call more than once.
+func (s *Station) Stop() {
+	s.mu.Lock()
+	cancel, after := s.cancel, s.afterStop
+	s.cancel, s.afterStop = nil, nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	s.wg.Wait()
+	for i := len(after) - 1; i >= 0; i-- {
+		after[i]()
+	}
+}
+
+// WaitScanned waits until every tag read from a device has been read once
+// (good or bad) or its device has failed once, or until ctx ends.
+func (s *Station) WaitScanned(ctx context.Context) error {
+	sub := s.bus.Subscribe("wait-scanned")
+	defer sub.Close()
+	for {
+		if s.allScanned() {
+			return nil
+		}
+		select {
+		case <-sub.C():
+			sub.Next(nil)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Station) allScanned() bool {
+	snap, _ := s.bus.Snapshot(nil)
+	for id, owner := range s.owner {
+		if owner >= 0 && snap[id].Quality.Reason == tags.ReasonNotRead {
+			return false
+		}
+	}
+	return true
+}
