@@ -3,6 +3,7 @@ package drivers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -168,7 +169,7 @@ func (p *Poller) sleep(ctx context.Context, d time.Duration) {
 		case <-t.C:
 			return
 		case w := <-p.writes:
-			w.reply <- writeReply{err: ErrNotConnected}
+			w.reply <- writeReply{err: fmt.Errorf("device %s: %w", p.dev.Name, ErrNotConnected)}
 		}
 	}
 }

@@ -42,7 +42,7 @@ func (s *Station) Write(ctx context.Context, name, text string) (old, new tags.V
 	new, err = s.pollers[s.owner[id]].Write(ctx, id, v)
 	if err != nil {
 		s.log.Warn("write failed", "tag", name, "value", text, "err", err)
-		return old, new, fmt.Errorf("%s: %w", name, err)
+		return old, new, err // the driver's and the poller's errors name the device and tag
 	}
 	s.log.Info("write", "tag", name, "old", old.Value.String(), "new", new.Value.String())
 	return old, new, nil
