@@ -1,6 +1,7 @@
 package modbus
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -58,6 +59,7 @@ type codec struct {
 	strLen int
 	order  order
 	scale  *tags.Scale
+	plain  bool // a number in registers: decode with number(wireToUint(...))
 }
 
 func newCodec(def *tags.Def) (codec, error) {
@@ -87,6 +89,7 @@ func newCodec(def *tags.Def) (codec, error) {
 	if c.scale != nil && (c.typ == tags.TypeBool || c.typ == tags.TypeString) {
 		c.scale = nil
 	}
+	c.plain = c.typ != tags.TypeBool && c.typ != tags.TypeString
 	return c, nil
 }
 
@@ -133,27 +136,29 @@ func (c *codec) decode(b []byte, bit int) (tags.Value, error) {
 	case tags.TypeString:
 		return c.decodeString(b), nil
 	}
-	u := wireToUint(b, c.regs, c.order)
+	return c.number(wireToUint(b, c.regs, c.order)), nil
+}
+
+// number makes the value of a numeric tag from its raw bits.
+func (c *codec) number(u uint64) tags.Value {
 	var f float64
 	switch c.typ {
 	case tags.TypeInt16, tags.TypeInt32, tags.TypeInt64:
 		shift := 64 - 16*c.regs
 		i := int64(u<<shift) >> shift // sign-extend
 		if c.scale == nil {
-			return tags.Int(i), nil
+			return tags.Int(i)
 		}
 		f = float64(i)
 	case tags.TypeUint16, tags.TypeUint32, tags.TypeUint64:
 		if c.scale == nil {
-			return tags.Uint(u), nil
+			return tags.Uint(u)
 		}
 		f = float64(u)
 	case tags.TypeFloat32:
 		f = float64(math.Float32frombits(uint32(u)))
-	case tags.TypeFloat64:
+	default: // tags.TypeFloat64; newCodec admits no other type here
 		f = math.Float64frombits(u)
-	default:
-		return tags.Value{}, fmt.Errorf("type %s cannot be decoded", c.typ)
 	}
 	if c.scale != nil {
 		f = c.scale.ToEng(f)
@@ -163,11 +168,27 @@ func (c *codec) decode(b []byte, bit int) (tags.Value, error) {
 		// NaN every poll.
 		f = math.NaN()
 	}
-	return tags.Float(f), nil
+	return tags.Float(f)
 }
 
 // wireToUint assembles n registers from b into a number, undoing order o.
 func wireToUint(b []byte, n int, o order) uint64 {
+	switch n { // the common widths without a loop
+	case 1:
+		return uint64(raw16(b, o))
+	case 2:
+		return uint64(raw32(b, o))
+	case 4:
+		u := binary.BigEndian.Uint64(b)
+		if o&swapWords != 0 {
+			u = bits.RotateLeft64(u, 32)
+			u = u&0xFFFF0000FFFF0000>>16 | u&0x0000FFFF0000FFFF<<16
+		}
+		if o&swapBytes != 0 {
+			u = u&0xFF00FF00FF00FF00>>8 | u&0x00FF00FF00FF00FF<<8
+		}
+		return u
+	}
 	var u uint64
 	for i := 0; i < n; i++ { // i: word i from the most significant
 		j := i

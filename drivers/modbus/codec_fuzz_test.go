@@ -3,7 +3,9 @@ package modbus
 import (
 	"bytes"
 	"testing"
+	"time"
 
+	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -48,6 +50,7 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		v, err := Decode(&def, data)
+		checkFastPath(t, &def, data, v, err)
 		if err != nil {
 			return
 		}
@@ -84,4 +87,24 @@ func isEncodable(v tags.Value) bool {
 		}
 	}
 	return true
+}
+
+// checkFastPath decodes data as the driver's read loop does and compares
+// with Decode's answer.
+func checkFastPath(t *testing.T, def *tags.Def, data []byte, want tags.Value, wantErr error) {
+	t.Helper()
+	gs, err := plan(drivers.DeviceConfig{Name: "fuzz"}, []*tags.Def{def})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]tags.VQT, 1)
+	decodeRequest(&gs[0], &gs[0].reqs[0], data, out, time.Unix(1, 0))
+	switch {
+	case wantErr != nil && out[0].Quality != tags.BadQuality(tags.ReasonDecode, 0):
+		t.Fatalf("%s %s: % x: the read loop says %v (%v), Decode %v", def.Type, def.Order, data, out[0].Value, out[0].Quality, wantErr)
+	case wantErr == nil && (!out[0].Quality.IsGood() || !out[0].Value.Equal(want)):
+		t.Fatalf("%s %s: % x: the read loop says %v (%v), Decode %v", def.Type, def.Order, data, out[0].Value, out[0].Quality, want)
+	case !out[0].Time.Equal(time.Unix(1, 0)):
+		t.Fatalf("the read loop stamped %v", out[0].Time)
+	}
 }

@@ -1,3 +1,12 @@
+// Package modbus is the Modbus TCP and RTU driver: it registers
+// "modbus-tcp" and "modbus-rtu" with drivers, plans each device's tags into
+// the fewest read requests (planner.go), decodes and encodes tag values in
+// every type and byte order (codec.go), and talks to the device through
+// github.com/goburrow/modbus (driver.go). address.go parses addresses and
+// checks the tags and devices of a project.
+//
+// Section numbers (§) refer to the MODBUS Application Protocol
+// Specification V1.1b3 unless they name the serial line specification.
 package modbus
 
 import (
@@ -208,29 +217,9 @@ func (d *Driver) Read(ctx context.Context, g int, out []tags.VQT) error {
 			}
 			continue
 		}
-		for k := r.first; k < r.end; k++ {
-			out[k] = decodeSlot(&grp.slots[k], r.area, data, now)
-		}
+		decodeRequest(grp, r, data, out, now)
 	}
 	return nil
-}
-
-// decodeSlot decodes slot s from the data of its request.
-func decodeSlot(s *slot, area Area, data []byte, now time.Time) tags.VQT {
-	var v tags.Value
-	var err error
-	switch {
-	case area.IsBits():
-		v, err = s.c.decode(data, s.off)
-	case 2*s.off <= len(data):
-		v, err = s.c.decode(data[2*s.off:], 0)
-	default:
-		err = errShort
-	}
-	if err != nil {
-		return tags.VQT{Quality: tags.BadQuality(tags.ReasonDecode, 0), Time: now}
-	}
-	return tags.VQT{Value: v, Quality: tags.GoodQuality, Time: now}
 }
 
 // read sends one read request.
@@ -376,7 +365,9 @@ func (d *Driver) readBack(ctx context.Context, s *slot) (tags.VQT, error) {
 	}
 	one := *s
 	one.off = 0
-	return decodeSlot(&one, a.Area, data, time.Now()), nil
+	var vqt tags.VQT
+	one.decodeInto(&vqt, a.Area, data, time.Now())
+	return vqt, nil
 }
 
 // exceptionCode reports whether err is a Modbus exception response, and

@@ -63,7 +63,8 @@ type request struct {
 // group is a planned poll group.
 type group struct {
 	period time.Duration
-	slots  []slot // in request order; Group.Tags lists their ids
+	slots  []slot    // in request order; Group.Tags lists their ids
+	hot    []hotSlot // hot[i] is slots[i] as the read loop wants it
 	reqs   []request
 }
 
@@ -258,6 +259,10 @@ func planGroup(period time.Duration, slots []slot, maxGap int) group {
 			r.end = len(g.slots)
 			g.reqs = append(g.reqs, r)
 		}
+	}
+	g.hot = make([]hotSlot, len(g.slots))
+	for i := range g.slots {
+		g.hot[i] = newHotSlot(&g.slots[i])
 	}
 	return g
 }
