@@ -3,6 +3,7 @@ package modbus
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strconv"
 	"strings"
@@ -154,6 +155,8 @@ func CheckTag(def *tags.Def) []error {
 		switch {
 		case def.Type == tags.TypeBool || def.Type == tags.TypeString:
 			errs = append(errs, fmt.Errorf("scale does not apply to a %s", def.Type))
+		case !finite(s.Raw[0], s.Raw[1], s.Eng[0], s.Eng[1]):
+			errs = append(errs, fmt.Errorf("scale raw [%g, %g] eng [%g, %g]: want finite numbers", s.Raw[0], s.Raw[1], s.Eng[0], s.Eng[1]))
 		case s.Raw[0] == s.Raw[1]:
 			errs = append(errs, fmt.Errorf("scale raw range [%g, %g] is empty", s.Raw[0], s.Raw[1]))
 		case s.Eng[0] == s.Eng[1]:
@@ -164,6 +167,15 @@ func CheckTag(def *tags.Def) []error {
 		errs = append(errs, fmt.Errorf("address %s is read-only (%s): the tag cannot be writable", a, areaName(a.Area)))
 	}
 	return errs
+}
+
+func finite(fs ...float64) bool {
+	for _, f := range fs {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func typeName(def *tags.Def) string {

@@ -272,14 +272,14 @@ func planGroup(period time.Duration, slots []slot, maxGap int) group {
 // than maxGap units that no span inside the window uses, every span inside
 // one window. owner[i] is the window that reads spans[i].
 //
-// It is greedy and exact. A window's tags are those inside it. Let F be
-// the end of the last window and m the least start of the spans ending
-// after F (the spans ending by F are read already). The next window starts
-// at m: a window starting before m gains nothing past F, since every span
-// starting before m ends by F, and the span starting at m covers [m, F].
-// From m it reaches as far as the spans ending by m+limit connect from m
-// (start ≤ the connected end + maxGap). No other plan's next window ends
-// later, so by induction no plan has fewer windows; planner_test.go checks
+// It is greedy, and exact. Let F be the end of the last window (the spans
+// ending by F are read already) and m the least start of the spans ending
+// after F. The next window must start by m, or the span starting at m is
+// never read. Starting before m gains nothing: every span starting before
+// m ends by F, and a span starting at m and ending after F covers [m, F].
+// From m the window reaches as far as the spans ending by m+limit connect
+// (start <= the connected end + maxGap). So no plan's k-th window ends
+// later than ours, and no plan has fewer windows; planner_test.go checks
 // this against an exhaustive search.
 func coalesce(spans []span, limit, maxGap int) (wins []window, owner []int) {
 	f := -1 << 62 // end of the last window
