@@ -34,7 +34,7 @@ type DeviceConfig struct {
 type SerialConfig struct {
 	Baud     int    // 9600, 19200, ...
 	Parity   string // "N", "E" or "O"
-	DataBits int    // 7 or 8
+	DataBits int    // 8 (Modbus RTU)
 	StopBits int    // 1 or 2
 }
 

@@ -7,7 +7,7 @@ set -euo pipefail
 
 run_pkgs=(gcc pkg-config libgl1-mesa-dev libgl1-mesa-dri libx11-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
-test_pkgs=(xvfb imagemagick socat python3-pymodbus python3-serial mbpoll)
+test_pkgs=(xvfb imagemagick socat python3-pymodbus python3-serial python3-serial-asyncio mbpoll)
 
 pkgs=("${run_pkgs[@]}")
 if [ "${1:-run}" = test ]; then

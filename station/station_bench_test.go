@@ -3,6 +3,11 @@ package station
 import (
 	"testing"
 	"time"
+
+	"github.com/sightglass/sightglass/assets"
+	"github.com/sightglass/sightglass/drivers/modbus"
+	"github.com/sightglass/sightglass/project"
+	"github.com/sightglass/sightglass/tags"
 )
 
 // BenchmarkStartToFirstGood measures the time from opening the demo
@@ -34,4 +39,34 @@ func BenchmarkStartToFirstGood(b *testing.B) {
 		st.Stop()
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-to-first-good")
+}
+
+// BenchmarkPlanDemo prints the Modbus requests one scan of the demo plant
+// makes, with the fewest possible under the gap rule (the planner must
+// reach it).
+func BenchmarkPlanDemo(b *testing.B) {
+	p, err := project.LoadFS(assets.Demo(), "assets/demo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, dev := range p.Devices {
+		var defs []*tags.Def
+		for i := range p.Tags {
+			if p.Tags[i].Device == dev.Name {
+				defs = append(defs, &p.Tags[i])
+			}
+		}
+		var req, n, low int
+		for b.Loop() {
+			if req, n, err = modbus.RequestsPerScan(dev, defs); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if low, err = modbus.LowerBound(dev, defs); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n), "tags")
+		b.ReportMetric(float64(req), "requests/scan")
+		b.ReportMetric(float64(low), "fewest-possible/scan")
+	}
 }

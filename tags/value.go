@@ -34,9 +34,10 @@ func (k Kind) String() string {
 // Value is one tag value. It is a small value type, not an interface, so
 // that publishing a number on the bus does not allocate.
 type Value struct {
-	kind Kind
-	bits uint64 // bool (0/1), int64, uint64 or float64 bits, by kind
-	str  string // KindString only
+	kind   Kind
+	single bool   // a KindFloat read from a 32-bit float: printed with float32 precision
+	bits   uint64 // bool (0/1), int64, uint64 or float64 bits, by kind
+	str    string // KindString only
 }
 
 // Bool, Int, Uint, Float and String make Values of each kind.
@@ -50,6 +51,13 @@ func Int(i int64) Value     { return Value{kind: KindInt, bits: uint64(i)} }
 func Uint(u uint64) Value   { return Value{kind: KindUint, bits: u} }
 func Float(f float64) Value { return Value{kind: KindFloat, bits: math.Float64bits(f)} }
 func String(s string) Value { return Value{kind: KindString, str: s} }
+
+// Float32 makes a KindFloat from a 32-bit float. It holds the same float64
+// as Float(float64(f)) but prints with float32 precision: a level of 1.2
+// read from a device prints as 1.2, not 1.2000000476837158.
+func Float32(f float32) Value {
+	return Value{kind: KindFloat, single: true, bits: math.Float64bits(float64(f))}
+}
 
 // Kind reports which kind of value v holds; KindNone for the zero Value.
 func (v Value) Kind() Kind { return v.kind }
@@ -130,6 +138,9 @@ func (v Value) String() string {
 	case KindUint:
 		return strconv.FormatUint(v.bits, 10)
 	case KindFloat:
+		if v.single {
+			return strconv.FormatFloat(math.Float64frombits(v.bits), 'g', -1, 32)
+		}
 		return strconv.FormatFloat(math.Float64frombits(v.bits), 'g', -1, 64)
 	case KindString:
 		return v.str
@@ -137,8 +148,10 @@ func (v Value) String() string {
 	return ""
 }
 
-// Equal reports whether a and b are the same kind and value. Two NaN floats
-// are equal, so a device that keeps reporting NaN is not a change every poll.
+// Equal reports whether a and b are the same kind and value (a Float32 and
+// a Float of the same number are equal). Two NaN floats with the same bits
+// are equal, so a device that keeps reporting NaN is not a change every
+// poll.
 func (v Value) Equal(o Value) bool {
 	return v.kind == o.kind && v.bits == o.bits && v.str == o.str
 }

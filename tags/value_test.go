@@ -33,6 +33,13 @@ func TestValueConversions(t *testing.T) {
 	}
 }
 
+func TestFloat32PrintsShort(t *testing.T) {
+	v := Float32(1.2)
+	if v.String() != "1.2" || v.Float() != float64(float32(1.2)) || !v.Equal(Float(float64(float32(1.2)))) {
+		t.Errorf("Float32(1.2): %q %v", v.String(), v.Float())
+	}
+}
+
 func TestValueEqual(t *testing.T) {
 	if !Float(1).Equal(Float(1)) || Float(1).Equal(Int(1)) || String("a").Equal(String("b")) {
 		t.Error("Equal is wrong")

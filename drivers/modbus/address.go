@@ -214,8 +214,9 @@ func CheckDevice(dev *drivers.DeviceConfig) []error {
 		if s.Parity != "N" && s.Parity != "E" && s.Parity != "O" {
 			errs = append(errs, fmt.Errorf("parity %q: want N, E or O", s.Parity))
 		}
-		if s.DataBits != 7 && s.DataBits != 8 {
-			errs = append(errs, fmt.Errorf("data bits %d: want 7 or 8", s.DataBits))
+		if s.DataBits != 8 {
+			// Modbus over serial line spec §2.5.1: RTU characters have 8 data bits.
+			errs = append(errs, fmt.Errorf("data bits %d: RTU needs 8", s.DataBits))
 		}
 		if s.StopBits != 1 && s.StopBits != 2 {
 			errs = append(errs, fmt.Errorf("stop bits %d: want 1 or 2", s.StopBits))

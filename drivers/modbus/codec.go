@@ -156,7 +156,11 @@ func (c *codec) number(u uint64) tags.Value {
 		}
 		f = float64(u)
 	case tags.TypeFloat32:
-		f = float64(math.Float32frombits(uint32(u)))
+		f32 := math.Float32frombits(uint32(u))
+		if c.scale == nil && f32 == f32 {
+			return tags.Float32(f32)
+		}
+		f = float64(f32)
 	default: // tags.TypeFloat64; newCodec admits no other type here
 		f = math.Float64frombits(u)
 	}

@@ -84,7 +84,7 @@ func decodeRequest(g *group, r *request, data []byte, out []tags.VQT, now time.T
 			case opInt32:
 				v = tags.Int(int64(int32(raw32(data[b:], h.order))))
 			case opFloat32:
-				v = floatValue(float64(math.Float32frombits(raw32(data[b:], h.order))))
+				v = float32Value(math.Float32frombits(raw32(data[b:], h.order)))
 			case opUint64:
 				v = tags.Uint(wireToUint(data[b:], 4, h.order))
 			case opInt64:
@@ -146,6 +146,14 @@ func raw32(b []byte, o order) uint32 {
 		u = u&0xFF00FF00>>8 | u&0x00FF00FF<<8
 	}
 	return u
+}
+
+// float32Value is tags.Float32 with one NaN for every NaN payload.
+func float32Value(f float32) tags.Value {
+	if f != f {
+		return tags.Float(math.NaN())
+	}
+	return tags.Float32(f)
 }
 
 // floatValue is tags.Float with one NaN for every NaN payload.
