@@ -26,7 +26,7 @@ vet:
 # The unit, protocol and headless GUI tests with the race detector, then
 # the smoke test: the real binary in a real window under Xvfb.
 test: deps-test vet
-	$(GO) test -race -tags $(TESTTAGS) -count=1 ./...
+	$(GO) test -race -tags $(TESTTAGS) -count=1 -skip TestSmoke ./...
 	$(GO) test -count=1 -run 'TestSmoke' -v ./app
 
 bench: deps-test
