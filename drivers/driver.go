@@ -58,6 +58,7 @@ type Group struct {
 //     failure of the device or the connection (a timeout, a closed socket)
 //     is returned as an error; out is then undefined, and the poller marks
 //     every tag of the device bad, closes the driver and reconnects later.
+//     The poller stamps the VQTs of a scan with the scan's time.
 //   - Write writes v (in engineering units) to tag id, reads the tag back
 //     and returns what it read. A device's refusal is a *DeviceError.
 //   - Close releases the connection; Connect may be called again after it.

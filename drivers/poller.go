@@ -204,17 +204,22 @@ func (p *Poller) poll(ctx context.Context) (scans int, err error) {
 			if now.Before(next[g]) {
 				continue
 			}
-			if err := p.scan(ctx, g, &bufs[g], &updates); err != nil {
+			// A scan on time is stamped with its scheduled time, so the
+			// samples of a regular poll are exactly regular (the historian
+			// stores such timestamps in about a bit each); a late one with
+			// the time it really started.
+			stamp := next[g]
+			if now.Sub(stamp) > onTime {
+				stamp = now
+			}
+			if err := p.scan(ctx, g, stamp, &bufs[g], &updates); err != nil {
 				return scans, err
 			}
 			scans++
+			// The next polls fall on the period's grid (every second on the
+			// second), skipping missed ones rather than reading back to back.
 			period := p.groups[g].Period
-			next[g] = next[g].Add(period)
-			if now := time.Now(); next[g].Before(now) {
-				// Behind schedule (a slow device): skip the missed polls
-				// rather than reading back to back.
-				next[g] = now.Add(period)
-			}
+			next[g] = time.Now().Truncate(period).Add(period)
 		}
 		earliest := next[0]
 		for _, n := range next[1:] {
@@ -226,8 +231,13 @@ func (p *Poller) poll(ctx context.Context) (scans int, err error) {
 	}
 }
 
-// scan reads group g once and publishes what it read.
-func (p *Poller) scan(ctx context.Context, g int, buf *[]tags.VQT, updates *[]tags.Update) error {
+// onTime is how late a scan may start and still be stamped with its
+// scheduled time: well under any poll period a project can usefully set,
+// well over a loaded machine's timer latency.
+const onTime = 20 * time.Millisecond
+
+// scan reads group g once and publishes what it read, stamped with stamp.
+func (p *Poller) scan(ctx context.Context, g int, stamp time.Time, buf *[]tags.VQT, updates *[]tags.Update) error {
 	ids := p.groups[g].Tags
 	if cap(*buf) < len(ids) {
 		*buf = make([]tags.VQT, len(ids))
@@ -240,6 +250,7 @@ func (p *Poller) scan(ctx context.Context, g int, buf *[]tags.VQT, updates *[]ta
 	elapsed := time.Since(start)
 	u := (*updates)[:0]
 	for i, id := range ids {
+		out[i].Time = stamp
 		u = append(u, tags.Update{ID: id, VQT: out[i]})
 	}
 	*updates = u

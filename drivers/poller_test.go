@@ -108,6 +108,13 @@ func TestPollerSchedule(t *testing.T) {
 		if v := bus.Get(0); !v.Quality.IsGood() {
 			t.Errorf("tag quality %v, want good", v.Quality)
 		}
+		// Scans are stamped with their scheduled times, on the period's grid.
+		drv.mu.Lock()
+		last := drv.reads[0][len(drv.reads[0])-1]
+		drv.mu.Unlock()
+		if v := bus.Get(0); !v.Time.Equal(last) || v.Time.UnixNano()%int64(100*time.Millisecond) != 0 {
+			t.Errorf("last scan stamped %v, read at %v: want the scheduled time on the 100 ms grid", v.Time, last)
+		}
 		if v := bus.Get(3); !v.Value.Bool() {
 			t.Errorf("_System Connected = %v, want true", v.Value)
 		}
