@@ -247,3 +247,23 @@ func TestListenAddresses(t *testing.T) {
 	}
 	goleak.VerifyNone(t)
 }
+
+func TestImageReadsWhatTheServerServes(t *testing.T) {
+	p := New(3)
+	p.Step(10 * time.Second)
+	im := NewImage(p)
+	regs, err := im.Registers(InputRegisters, 0, 4)
+	if err != nil || len(regs) != 4 {
+		t.Fatalf("Registers: %v %v", regs, err)
+	}
+	if lvl := decodeNum("float32", "ABCD", regs[0:2]); math.Abs(lvl-p.State().Tank1Level) > 1e-6 {
+		t.Errorf("ir:0 = %v, plant level %v", lvl, p.State().Tank1Level)
+	}
+	if _, err := im.Registers(InputRegisters, 60000, 1); err == nil {
+		t.Error("unmapped address read without error")
+	}
+	bits, err := im.Bits(Coils, 2, 1)
+	if err != nil || !bits[0] {
+		t.Errorf("co:2 (auto) = %v %v, want true", bits, err)
+	}
+}
