@@ -26,7 +26,9 @@ func OpenDemo(ctx context.Context, log *slog.Logger) (*Station, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded demo project: %w", err)
 	}
-	srv, err := sim.Listen(ctx, "127.0.0.1:0", sim.New(DemoSeed), sim.WithLogger(log.With("part", "sim")))
+	plant := sim.New(DemoSeed)
+	plant.Start() // a living plant from the first second: P1 fills Tank1 to the high setpoint
+	srv, err := sim.Listen(ctx, "127.0.0.1:0", plant, sim.WithLogger(log.With("part", "sim")))
 	if err != nil {
 		return nil, fmt.Errorf("embedded demo plant: %w", err)
 	}
