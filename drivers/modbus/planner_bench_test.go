@@ -86,6 +86,10 @@ func benchmarkPlan(b *testing.B, dev drivers.DeviceConfig, defs []*tags.Def) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	fewest, err := fewestPossible(dev, defs)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Plan(dev, defs); err != nil {
@@ -94,5 +98,66 @@ func benchmarkPlan(b *testing.B, dev drivers.DeviceConfig, defs []*tags.Def) {
 	}
 	b.ReportMetric(float64(req), "requests/scan")
 	b.ReportMetric(float64(lb), "lower-bound-requests/scan")
+	b.ReportMetric(float64(fewest), "fewest-possible/scan")
+	if req != fewest {
+		b.Errorf("the plan makes %d requests a scan; %d are possible", req, fewest)
+	}
 	b.ReportMetric(float64(n)/float64(req), "tags/request")
+}
+
+// fewestPossible computes, independently of the planner's greedy
+// coalescing, the fewest requests that read every tag of defs: for each
+// poll group and area, a dynamic programme over the tags sorted by start,
+// where best[i] is the fewest requests for the first i tags and a request
+// may take tags j..i-1 when its extent (first start to last end) is within
+// the area's limit and the units no tag uses never run longer than MaxGap.
+// (The exhaustive search in TestCoalesceIsOptimal checks that grouping
+// tags consecutively in start order loses nothing.)
+func fewestPossible(dev drivers.DeviceConfig, defs []*tags.Def) (int, error) {
+	gs, err := plan(dev, defs)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, g := range gs {
+		for a, spans := range splitAreas(g.slots) {
+			total += fewestFor(spans, areaLimit(Area(a)), dev.MaxGap)
+		}
+	}
+	return total, nil
+}
+
+func fewestFor(spans []span, limit, maxGap int) int {
+	const inf = 1 << 30
+	best := make([]int, len(spans)+1)
+	for i := 1; i <= len(spans); i++ {
+		best[i] = inf
+		// Grow the request leftwards from tag i-1, keeping the union of
+		// the tags it takes as sorted intervals and counting the holes
+		// longer than maxGap between them.
+		var union []window
+		holes := 0
+		for j := i - 1; j >= 0; j-- {
+			sp := spans[j]
+			w := window{sp.start, sp.end}
+			for len(union) > 0 && union[0].start <= w.end {
+				if len(union) > 1 && union[1].start-union[0].end > maxGap {
+					holes--
+				}
+				w.end = max(w.end, union[0].end)
+				union = union[1:]
+			}
+			union = append([]window{w}, union...)
+			if len(union) > 1 && union[1].start-union[0].end > maxGap {
+				holes++
+			}
+			if union[len(union)-1].end-union[0].start > limit {
+				break // only grows as more tags join
+			}
+			if holes == 0 && best[j]+1 < best[i] {
+				best[i] = best[j] + 1
+			}
+		}
+	}
+	return best[len(spans)]
 }
