@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/station"
@@ -29,6 +30,29 @@ func openStation(ctx context.Context, dir string, log *slog.Logger) (*station.St
 		return nil, projectError(err)
 	}
 	return station.New(p, log)
+}
+
+// scanWait bounds how long `tags` and `write` wait for the first scan,
+// and how long `write` waits for its write.
+const scanWait = 15 * time.Second
+
+// startScanned opens and starts the station and waits until every device
+// has been scanned once (or failed once). The caller stops it.
+func startScanned(ctx context.Context, dir string, log *slog.Logger) (*station.Station, error) {
+	st, err := openStation(ctx, dir, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Start(ctx); err != nil {
+		return nil, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, scanWait)
+	defer cancel()
+	if err := st.WaitScanned(wctx); err != nil {
+		st.Stop()
+		return nil, fmt.Errorf("devices did not answer within %s: %w", scanWait, err)
+	}
+	return st, nil
 }
 
 // projectError turns a project's problems into exit status 2 with one

@@ -13,9 +13,6 @@ import (
 	"github.com/sightglass/sightglass/tags"
 )
 
-// scanWait bounds how long `tags` and `write` wait for the first scan.
-const scanWait = 15 * time.Second
-
 // cmdTags connects, scans every device once (or keeps watching) and prints
 // every tag's value, units, quality and timestamp.
 func cmdTags(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -26,19 +23,11 @@ func cmdTags(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	st, err := openStation(ctx, *dir, newLogger(io.Discard, false))
+	st, err := startScanned(ctx, *dir, newLogger(io.Discard, false))
 	if err != nil {
 		return err
 	}
 	defer st.Stop()
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, scanWait)
-	defer cancel()
-	if err := st.WaitScanned(wctx); err != nil {
-		return fmt.Errorf("devices did not answer within %s: %w", scanWait, err)
-	}
 	snap, _ := st.Bus().Snapshot(nil)
 	if *asJSON {
 		if err := printJSON(stdout, st.Bus().Table(), snap); err != nil {

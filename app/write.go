@@ -19,19 +19,13 @@ func cmdWrite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitError{code: exitUsage, msg: "usage: sightglass write [--project DIR] TAG VALUE"}
 	}
 	name, value := fs.Arg(0), fs.Arg(1)
-	st, err := openStation(ctx, *dir, newLogger(stderr, false))
+	st, err := startScanned(ctx, *dir, newLogger(stderr, false))
 	if err != nil {
 		return err
 	}
 	defer st.Stop()
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
 	wctx, cancel := context.WithTimeout(ctx, scanWait)
 	defer cancel()
-	if err := st.WaitScanned(wctx); err != nil {
-		return fmt.Errorf("devices did not answer within %s: %w", scanWait, err)
-	}
 	old, new, err := st.Write(wctx, name, value)
 	if err != nil {
 		return err
