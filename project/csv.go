@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sightglass/sightglass/tags"
 )
@@ -15,6 +16,7 @@ import (
 var csvColumns = []string{
 	"name", "device", "address", "type", "order", "units", "description", "writable", "poll",
 	"scale_raw_lo", "scale_raw_hi", "scale_eng_lo", "scale_eng_hi",
+	"history", "excdev", "excmax", "compdev", "compmax",
 }
 
 // csvRequired are the columns tags.csv must have.
@@ -154,7 +156,54 @@ func csvRow(r *report, file string, cr *csv.Reader, rec []string, col map[string
 		}
 	}
 	t.Scale = csvScale(cell, fail, line)
+	e.hist = csvHistory(cell, fail, &e.marks)
 	return e
+}
+
+// csvHistory reads the history columns: history (empty is true), excdev,
+// excmax, compdev and compmax.
+func csvHistory(cell func(string) (string, int), fail func(string, int, string), m *marks) TagHistory {
+	var h TagHistory
+	if v, l := cell("history"); l > 0 {
+		on, msg := parseBool("history", v)
+		if msg != "" {
+			fail("history", l, msg)
+		} else {
+			h.Off = !on
+			m.set("history", l)
+		}
+	}
+	for _, c := range []struct {
+		key string
+		dst *float64
+	}{{"excdev", &h.ExcDev}, {"compdev", &h.CompDev}} {
+		if v, l := cell(c.key); l > 0 {
+			var msg string
+			if *c.dst, msg = parseDeadband(c.key, v); msg != "" {
+				fail(c.key, l, msg)
+			} else {
+				m.set(c.key, l)
+			}
+		}
+	}
+	for _, c := range []struct {
+		key string
+		dst *time.Duration
+	}{{"excmax", &h.ExcMax}, {"compmax", &h.CompMax}} {
+		if v, l := cell(c.key); l > 0 {
+			d, msg := parseLongDuration(c.key, v)
+			if msg == "" {
+				msg = checkLongDuration(c.key, v, d)
+			}
+			if msg != "" {
+				fail(c.key, l, msg)
+			} else {
+				*c.dst = d
+				m.set(c.key, l)
+			}
+		}
+	}
+	return h
 }
 
 // csvScale reads the four scale columns: all empty is no scale.

@@ -45,6 +45,21 @@ func checkResult(t *testing.T, p *Project, err error) {
 			}
 			names[d.Name] = true
 		}
+		if len(p.TagHistory) != len(p.Tags) {
+			t.Fatalf("%d TagHistory for %d tags", len(p.TagHistory), len(p.Tags))
+		}
+		h := p.History
+		if h.Raw < 0 || h.Rollups < 0 || h.Rollups > 0 && h.Rollups < h.Raw ||
+			h.Partition < minPartition || h.Partition > maxPartition {
+			t.Fatalf("accepted history %+v", h)
+		}
+		for i, th := range p.TagHistory {
+			if th.ExcDev < 0 || th.CompDev < 0 || th.ExcMax < 0 || th.CompMax < 0 ||
+				th.ExcDev > 0 && th.ExcMax == 0 || th.CompDev > 0 && th.CompMax == 0 ||
+				th.Off && th != (TagHistory{Off: true}) {
+				t.Fatalf("tag %q: accepted history %+v", p.Tags[i].Name, th)
+			}
+		}
 		return
 	}
 	if p != nil {

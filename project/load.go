@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/tags"
@@ -21,13 +22,35 @@ type Station struct {
 	Name string
 }
 
+// History is the project's history section. A zero duration keeps forever.
+type History struct {
+	Raw       time.Duration // how long raw samples are kept
+	Rollups   time.Duration // how long the 1-minute and 1-hour rollups are kept; not less than Raw
+	Partition time.Duration // the span of one raw history file: 1h to 31d, 24h by default
+}
+
+// TagHistory is one tag's history settings. The compression settings are
+// OSIsoft PI's: an exception deadband ExcDev (engineering units) with
+// ExcMax, the longest time without a stored point, and a swinging-door
+// deadband CompDev with CompMax. ExcMax is 0 when the tag has no ExcDev,
+// and CompMax 0 when it has no CompDev; only numeric tags have either.
+type TagHistory struct {
+	Off     bool // not recorded
+	ExcDev  float64
+	ExcMax  time.Duration
+	CompDev float64
+	CompMax time.Duration
+}
+
 // Project is a loaded, valid project. Devices have every default applied;
 // a tag's Poll is 0 when it takes its device's.
 type Project struct {
-	Dir     string // the folder it was loaded from (display only)
-	Station Station
-	Devices []drivers.DeviceConfig
-	Tags    []tags.Def // YAML tags first, then CSV, in file order
+	Dir        string // the folder it was loaded from (display only)
+	Station    Station
+	Devices    []drivers.DeviceConfig
+	Tags       []tags.Def   // YAML tags first, then CSV, in file order
+	History    History      // Partition defaulted to 24h
+	TagHistory []TagHistory // parallel to Tags: TagHistory[i] is Tags[i]'s
 }
 
 // Load loads the project in folder dir. When anything is wrong it

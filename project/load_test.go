@@ -68,6 +68,76 @@ func TestLoadGood(t *testing.T) {
 			t.Errorf("tag %d:\n got %+v (scale %v)\nwant %+v (scale %v)", i, got, got.Scale, want, want.Scale)
 		}
 	}
+
+	// raw: 52w, rollups: 10y, partition by default.
+	day := 24 * time.Hour
+	if want := (History{Raw: 52 * 7 * day, Rollups: 10 * 365 * day, Partition: day}); p.History != want {
+		t.Errorf("History %+v, want %+v", p.History, want)
+	}
+	wantHist := []TagHistory{
+		// project.yaml
+		{ExcDev: 0.5, ExcMax: 10 * time.Minute, CompDev: 0.2, CompMax: 4 * time.Hour}, // excmax by default
+		{Off: true},
+		{Off: true}, // from the merge key
+		{},          // no history key
+		{},          // history: yes
+		{ExcDev: 0, ExcMax: time.Minute},
+		// tags.csv
+		{Off: true},
+		{ExcDev: 0.05, ExcMax: 30 * time.Second, CompDev: 0.1, CompMax: day},
+		{ExcDev: 1, ExcMax: 10 * time.Minute},
+		{},
+	}
+	if !reflect.DeepEqual(p.TagHistory, wantHist) {
+		t.Errorf("TagHistory:\n got %+v\nwant %+v", p.TagHistory, wantHist)
+	}
+}
+
+// TestHistorySection: the durations a history section accepts, and its
+// default, in a project that is otherwise empty.
+func TestHistorySection(t *testing.T) {
+	const day = 24 * time.Hour
+	for _, tc := range []struct {
+		section string
+		want    History
+		problem string // the one problem, without "p/project.yaml:N: "
+	}{
+		{"", History{Partition: day}, ""},
+		{"history:", History{Partition: day}, ""},
+		{"history: {}", History{Partition: day}, ""},
+		{"history: {raw: 90m, rollups: 2w, partition: 1h}", History{90 * time.Minute, 14 * day, time.Hour}, ""},
+		{"history: {raw: 1y, rollups: 365d, partition: 31d}", History{365 * day, 365 * day, 31 * day}, ""},
+		{"history: {raw: 1h30m, rollups: +7d, partition: 744h}", History{90 * time.Minute, 7 * day, 31 * day}, ""},
+		{"history: {raw: 292y}", History{292 * 365 * day, 0, day}, ""},
+		{"history: {raw: 293y}", History{}, `raw: "293y" is too long: at most 292y`},
+		{"history: {raw: 99999999999999999999d}", History{}, `raw: "99999999999999999999d" is too long: at most 292y`},
+		{"history: {raw: 1.5d}", History{}, `raw: want a duration as 90m, 24h, 30d, 2w or 10y, got "1.5d"`},
+		{"history: {raw: 10Y}", History{}, `raw: want a duration as 90m, 24h, 30d, 2w or 10y, got "10Y"`},
+		{"history: {raw: 1d12h}", History{}, `raw: want a duration as 90m, 24h, 30d, 2w or 10y, got "1d12h"`},
+		{"history: {raw: -5d}", History{}, `raw: want a duration more than zero, got "-5d"; omit it to keep forever`},
+		{"history: {rollups: 0}", History{}, `rollups: want a duration more than zero, got "0"; omit it to keep forever`},
+		{"history: {partition: 59m}", History{}, `partition: want 1h to 31d, got "59m"`},
+		{"history: {partition: 5w}", History{}, `partition: want 1h to 31d, got "5w"`},
+		{"history: {raw: 1d, rollups: 23h}", History{}, `rollups are kept 23h, less than the raw samples' 1d`},
+		{"history: {rollups: 10y}", History{}, `rollups are kept 10y, less than the raw samples, which are kept forever: set raw too`},
+		{"history: 24h", History{}, `history: want a mapping as {raw: 365d, rollups: 10y, partition: 24h}, got "24h"`},
+	} {
+		t.Run(tc.section, func(t *testing.T) {
+			p, err := LoadFS(fstest.MapFS{"project.yaml": {Data: []byte("station: {name: S}\n" + tc.section + "\n")}}, "p")
+			if tc.problem == "" {
+				if err != nil {
+					t.Fatalf("LoadFS: %v", err)
+				}
+				if p.History != tc.want {
+					t.Errorf("History %+v, want %+v", p.History, tc.want)
+				}
+				return
+			}
+			if want := "p/project.yaml:2: " + tc.problem; err == nil || err.Error() != want {
+				t.Errorf("error %v\nwant %s", err, want)
+			}
+		})
+	}
 }
 
 // TestLoadBad loads every project under testdata/bad and compares the

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/sightglass/sightglass/drivers/modbus"
+	"github.com/sightglass/sightglass/tags"
 )
 
 // knownDrivers are the drivers a project can name, sorted.
@@ -27,11 +28,22 @@ const (
 	defaultStopBits = 1
 )
 
+// Defaults of the history settings.
+const (
+	defaultPartition = 24 * time.Hour   // one raw history file a day
+	defaultExcMax    = 10 * time.Minute // with an excdev
+	defaultCompMax   = 8 * time.Hour    // with a compdev
+)
+
+// compressionKeys are a tag's history settings that only numeric tags
+// have; each max goes with the deadband before it.
+var compressionKeys = []string{"excdev", "excmax", "compdev", "compmax"}
+
 // validate applies defaults, checks the devices and tags against each
 // other and against their driver, and returns the project (valid only if
 // r holds no problems).
 func validate(r *report, dec *decoded) *Project {
-	p := &Project{Station: dec.station}
+	p := &Project{Station: dec.station, History: checkHistory(r, &dec.history)}
 	byName := map[string]*deviceEntry{}
 	var devNames []string
 	for i := range dec.devices {
@@ -74,8 +86,52 @@ func validate(r *report, dec *decoded) *Project {
 			}
 		}
 		p.Tags = append(p.Tags, e.def)
+		p.TagHistory = append(p.TagHistory, checkTagHistory(r, e))
 	}
 	return p
+}
+
+// checkHistory checks the history section against itself and applies
+// its default.
+func checkHistory(r *report, e *historyEntry) History {
+	h := e.h
+	if e.has("rollups") {
+		switch {
+		case e.has("raw") && h.Rollups < h.Raw:
+			r.add(e.file, e.lineOf("rollups"), "rollups are kept %s, less than the raw samples' %s", e.text["rollups"], e.text["raw"])
+		case !e.given("raw"):
+			r.add(e.file, e.lineOf("rollups"), "rollups are kept %s, less than the raw samples, which are kept forever: set raw too", e.text["rollups"])
+		}
+	}
+	if !e.has("partition") {
+		h.Partition = defaultPartition
+	}
+	return h
+}
+
+// checkTagHistory checks a tag's history settings against its type and
+// each other, and applies their defaults.
+func checkTagHistory(r *report, e *tagEntry) TagHistory {
+	h := e.hist
+	numeric := !e.has("type") || (e.def.Type != tags.TypeBool && e.def.Type != tags.TypeString)
+	for i, k := range compressionKeys {
+		switch {
+		case !e.has(k):
+		case h.Off:
+			r.add(e.file, e.lineOf(k), "%s: the tag's history is off", k)
+		case !numeric:
+			r.add(e.file, e.lineOf(k), "%s applies only to numeric tags, not %s", k, e.def.Type)
+		case i%2 == 1 && !e.given(compressionKeys[i-1]):
+			r.add(e.file, e.lineOf(k), "%s without %s: set %s too (0 stores every change)", k, compressionKeys[i-1], compressionKeys[i-1])
+		}
+	}
+	if e.has("excdev") && !e.given("excmax") {
+		h.ExcMax = defaultExcMax
+	}
+	if e.has("compdev") && !e.given("compmax") {
+		h.CompMax = defaultCompMax
+	}
+	return h
 }
 
 // listNames joins names for a message, the first ten of them.

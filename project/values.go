@@ -3,6 +3,7 @@ package project
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,7 +58,16 @@ type deviceEntry struct {
 
 // tagEntry is a tag as decoded from YAML or CSV, before checks.
 type tagEntry struct {
-	def tags.Def
+	def  tags.Def
+	hist TagHistory // its keys are marked as excdev, excmax, compdev, compmax
+	marks
+}
+
+// historyEntry is the history section as decoded, before defaults and
+// checks. text holds what was written for each duration, for messages.
+type historyEntry struct {
+	h    History
+	text map[string]string
 	marks
 }
 
@@ -74,6 +84,79 @@ func parseDuration(key, s string) (time.Duration, string) {
 		return 0, fmt.Sprintf("%s: want a duration more than zero, got %q", key, s)
 	}
 	return d, ""
+}
+
+// longDuration is a Go duration or a whole number of days, weeks or
+// years, as history durations are written: "90m", "24h", "365d", "2w",
+// "10y".
+var longDuration = regexp.MustCompile(`^([-+]?)([0-9]+)([dwy])$`)
+
+// longUnits are the units longDuration adds to Go's; a year is 365 days.
+var longUnits = map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 365 * 24 * time.Hour}
+
+// parseLongDuration parses a history duration: a Go duration ("90m",
+// "24h") or a whole number of days, weeks or years ("365d", "2w", "10y").
+// It does not check the sign; callers say why a duration must be positive.
+func parseLongDuration(key, s string) (time.Duration, string) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d, ""
+	}
+	m := longDuration.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Sprintf("%s: want a duration as 90m, 24h, 30d, 2w or 10y, got %q", key, s)
+	}
+	n, err := strconv.ParseInt(m[2], 10, 64)
+	unit := longUnits[m[3]]
+	if err != nil || n > math.MaxInt64/int64(unit) {
+		return 0, fmt.Sprintf("%s: %q is too long: at most 292y", key, s)
+	}
+	d := time.Duration(n) * unit
+	if m[1] == "-" {
+		d = -d
+	}
+	return d, ""
+}
+
+// Bounds of the span of one raw history file.
+const (
+	minPartition = time.Hour
+	maxPartition = 31 * 24 * time.Hour
+)
+
+// checkLongDuration checks the range of history duration key, written s:
+// a raw history file spans 1h to 31d, and every other duration is more
+// than zero.
+func checkLongDuration(key, s string, d time.Duration) string {
+	switch {
+	case key == "partition" && (d < minPartition || d > maxPartition):
+		return fmt.Sprintf("partition: want 1h to 31d, got %q", s)
+	case d > 0:
+		return ""
+	case key == "raw" || key == "rollups":
+		return fmt.Sprintf("%s: want a duration more than zero, got %q; omit it to keep forever", key, s)
+	}
+	return fmt.Sprintf("%s: want a duration more than zero, got %q", key, s)
+}
+
+// parseDeadband parses a compression deadband, in engineering units: a
+// finite number, 0 or more.
+func parseDeadband(key, s string) (float64, string) {
+	f, msg := parseNumber(key, s)
+	if msg != "" {
+		return 0, msg
+	}
+	return checkDeadband(key, s, f)
+}
+
+// checkDeadband refuses a negative deadband; s is its text, for the message.
+func checkDeadband(key, s string, f float64) (float64, string) {
+	if f < 0 {
+		return 0, fmt.Sprintf("%s: want a number 0 or more (engineering units), got %q", key, s)
+	}
+	if f == 0 {
+		f = 0 // not -0
+	}
+	return f, ""
 }
 
 // parseBool accepts true/false, yes/no and 1/0, in any case.

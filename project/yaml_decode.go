@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -19,6 +20,7 @@ type decoded struct {
 	station Station
 	devices []deviceEntry
 	tags    []tagEntry
+	history historyEntry
 	// devicesKnown is false when project.yaml could not be read, so a
 	// tag's device cannot be looked up.
 	devicesKnown bool
@@ -70,8 +72,10 @@ func decodeYAML(r *report, file string, data []byte, out *decoded) {
 			for _, item := range d.list(f) {
 				out.tags = append(out.tags, d.tag(item))
 			}
+		case "history":
+			out.history = d.history(f)
 		default:
-			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags)", f.name)
+			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history)", f.name)
 		}
 	}
 	if !hasStation {
@@ -217,11 +221,82 @@ func (d *yamlDecoder) tag(n *yaml.Node) tagEntry {
 			t.Writable, _ = d.boolean(f, m)
 		case "poll":
 			t.Poll, _ = d.duration(f, m)
+		case "history":
+			e.hist = d.tagHistory(f, m)
 		default:
 			d.add(f.key.Line, "unknown key %q in tag", f.name)
 		}
 	}
 	return e
+}
+
+// history decodes the history section: {raw: 365d, rollups: 10y,
+// partition: 24h}. Its checks against each other are validate's.
+func (d *yamlDecoder) history(f field) historyEntry {
+	v := deref(f.val)
+	e := historyEntry{marks: newMarks(d.file, f.key.Line), text: map[string]string{}}
+	switch {
+	case isNull(v):
+		return e
+	case v.Kind != yaml.MappingNode:
+		d.add(v.Line, "history: want a mapping as {raw: 365d, rollups: 10y, partition: 24h}, got %s", describe(v))
+		return e
+	}
+	e.line = v.Line
+	for _, hf := range d.fields(v, "history") {
+		var dst *time.Duration
+		switch hf.name {
+		case "raw":
+			dst = &e.h.Raw
+		case "rollups":
+			dst = &e.h.Rollups
+		case "partition":
+			dst = &e.h.Partition
+		default:
+			d.add(hf.key.Line, "unknown key %q in history (want raw, rollups, partition)", hf.name)
+			continue
+		}
+		*dst, e.text[hf.name], _ = d.longDuration(hf, &e.marks)
+	}
+	return e
+}
+
+// tagHistory decodes a tag's history: true, false, or its compression
+// settings {excdev: 0.5, excmax: 10m, compdev: 0.2, compmax: 8h}, which
+// are marked in m under their own names.
+func (d *yamlDecoder) tagHistory(f field, m *marks) TagHistory {
+	v := deref(f.val)
+	if isNull(v) {
+		return TagHistory{}
+	}
+	if v.Kind == yaml.ScalarNode {
+		if on, msg := parseBool(f.name, v.Value); msg == "" {
+			m.set(f.name, v.Line)
+			return TagHistory{Off: !on}
+		}
+	}
+	if v.Kind != yaml.MappingNode {
+		d.add(v.Line, "history: want true, false or a mapping as {excdev: 0.5, compdev: 0.2}, got %s", describe(v))
+		m.setBad(f.name, v.Line)
+		return TagHistory{}
+	}
+	m.set(f.name, v.Line)
+	var h TagHistory
+	for _, hf := range d.fields(v, "tag history") {
+		switch hf.name {
+		case "excdev":
+			h.ExcDev, _ = d.deadband(hf, m)
+		case "compdev":
+			h.CompDev, _ = d.deadband(hf, m)
+		case "excmax":
+			h.ExcMax, _, _ = d.longDuration(hf, m)
+		case "compmax":
+			h.CompMax, _, _ = d.longDuration(hf, m)
+		default:
+			d.add(hf.key.Line, "unknown key %q in tag history (want excdev, excmax, compdev, compmax)", hf.name)
+		}
+	}
+	return h
 }
 
 // scale decodes {raw: [lo, hi], eng: [lo, hi]}.

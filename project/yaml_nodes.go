@@ -226,3 +226,52 @@ func (d *yamlDecoder) number(v *yaml.Node, what string) (float64, bool) {
 	}
 	return f, true
 }
+
+// longDuration reads a history duration: a Go duration or whole days,
+// weeks or years ("90m", "24h", "365d", "2w", "10y"). It returns the text
+// too, for messages. Its sign is checked by the caller when it is
+// "raw", "rollups" or "partition", and here otherwise.
+func (d *yamlDecoder) longDuration(f field, m *marks) (time.Duration, string, bool) {
+	v := deref(f.val)
+	if isNull(v) {
+		return 0, "", false
+	}
+	if v.Kind != yaml.ScalarNode {
+		d.add(v.Line, "%s: want a duration as 90m, 24h, 30d, 2w or 10y, got %s", f.name, describe(v))
+		m.setBad(f.name, v.Line)
+		return 0, "", false
+	}
+	dur, msg := parseLongDuration(f.name, v.Value)
+	if msg == "" {
+		msg = checkLongDuration(f.name, v.Value, dur)
+	}
+	if msg != "" {
+		d.add(v.Line, "%s", msg)
+		m.setBad(f.name, v.Line)
+		return 0, "", false
+	}
+	m.set(f.name, v.Line)
+	return dur, v.Value, true
+}
+
+// deadband reads a compression deadband: a number, 0 or more.
+func (d *yamlDecoder) deadband(f field, m *marks) (float64, bool) {
+	v := deref(f.val)
+	if isNull(v) {
+		return 0, false
+	}
+	x, ok := d.number(v, f.name)
+	msg := ""
+	if ok {
+		x, msg = checkDeadband(f.name, v.Value, x)
+		if msg != "" {
+			d.add(v.Line, "%s", msg)
+		}
+	}
+	if !ok || msg != "" {
+		m.setBad(f.name, v.Line)
+		return 0, false
+	}
+	m.set(f.name, v.Line)
+	return x, true
+}
