@@ -188,9 +188,9 @@ func (db *DB) lastRollupEnd(k fileKind, id TagID) (int64, bool) {
 
 // rebuildRollups recomputes the rollups that late samples in [rf, rt]
 // changed, from raw: from the hour holding rf to the hour holding the first
-// sample after rt (a value holds until the next one). When that reaches the
-// head's open hour, the head's rollup builders are replayed too, under the
-// head's lock.
+// sample after rt (a value holds until the next one). What reaches the
+// head's open hour is replayed into the head's rollup builders, under the
+// head's lock (about an hour of samples at most).
 func (db *DB) rebuildRollups(h *head, rf, rt int64) error {
 	ctx := context.Background()
 	a := floorDiv(rf, hourMs)
@@ -206,48 +206,65 @@ func (db *DB) rebuildRollups(h *head, rf, rt int64) error {
 		c = floorDiv(next[0].T, hourMs) + hourMs
 	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.hasLast && c > floorDiv(h.lastT, hourMs) {
-		return db.replayHead(h, a, true)
-	}
+	open, live := floorDiv(h.lastT, hourMs), h.hasLast
 	h.mu.Unlock()
-	err = db.rebuildClosed(h, a, c)
+	reach := live && c > open
+	if reach {
+		c = open
+	}
+	if a < c {
+		if err := db.rebuildClosed(h, a, c); err != nil {
+			return err
+		}
+	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	for k := range 2 {
 		h.rolls[k] = slices.DeleteFunc(slices.Clone(h.rolls[k]), func(r Rollup) bool { return r.Start >= a && r.Start < c })
 	}
-	return err
+	if reach {
+		return db.replayHead(h, max(a, open), true)
+	}
+	return nil
 }
 
+// rebuildWindow bounds the raw samples one step of rebuildClosed holds.
+const rebuildWindow = 24 * hourMs
+
 // rebuildClosed rewrites the rollups of h's tag in [a, c), both widths,
-// from raw.
+// from raw, a day at a time.
 func (db *DB) rebuildClosed(h *head, a, c int64) error {
 	ctx := context.Background()
 	h.mu.Lock()
 	hv := h.view()
 	h.mu.Unlock()
-	samples, err := db.rawRange(ctx, h.id, a, c, 0, &hv, nil)
-	if err != nil {
-		return err
-	}
 	prev, ok, err := db.prevSample(ctx, h.id, a-1, &hv)
 	if err != nil {
 		return err
 	}
-	var pp *Sample
-	if ok {
-		pp = &prev
-	}
-	for k := range 2 {
-		rs := RollupsFrom(samples, pp, a, c, rollWidths[k])
-		recs := make([]rollRec, 0, len(rs))
-		for _, r := range rs {
-			if r.Start >= a && r.Start < c {
+	var samples []Sample
+	for x := a; x < c; x += rebuildWindow {
+		y := min(x+rebuildWindow, c)
+		samples, err = db.rawRange(ctx, h.id, x, y, 0, &hv, samples[:0])
+		if err != nil {
+			return err
+		}
+		var pp *Sample
+		if ok {
+			pp = &prev
+		}
+		for k := range 2 {
+			rs := RollupsFrom(samples, pp, x, y, rollWidths[k])
+			recs := make([]rollRec, 0, len(rs))
+			for _, r := range rs {
 				recs = append(recs, rollRec{tag: h.id, r: r})
 			}
+			if err := db.writeRollups(rollKinds[k], recs, []rollRange{{h.id, x, y}}); err != nil {
+				return err
+			}
 		}
-		if err := db.writeRollups(rollKinds[k], recs, []rollRange{{h.id, a, c}}); err != nil {
-			return err
+		if len(samples) > 0 {
+			prev, ok = samples[len(samples)-1], true
 		}
 	}
 	return nil
