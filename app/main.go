@@ -22,6 +22,7 @@ Usage:
   sightglass tags  [--project DIR] [--json] [--watch]          scan every device and print every tag
   sightglass write [--project DIR] TAG VALUE                   write one value, read it back, print old → new
   sightglass sim   [--listen 127.0.0.1:5020]                   serve the embedded plant over Modbus TCP
+  sightglass history query|export|import|stats|verify|tags     the station's history (sightglass history for help)
   sightglass version
 
 Run "sightglass COMMAND -h" for a command's flags.
@@ -43,11 +44,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"run":   cmdRun,
-		"check": cmdCheck,
-		"tags":  cmdTags,
-		"write": cmdWrite,
-		"sim":   cmdSim,
+		"run":     cmdRun,
+		"check":   cmdCheck,
+		"tags":    cmdTags,
+		"write":   cmdWrite,
+		"sim":     cmdSim,
+		"history": cmdHistory,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "sightglass", version)
 			return nil

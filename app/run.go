@@ -25,12 +25,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dir := projectFlag(fs)
 	data := fs.String("data", "", "data folder for the station's files (default: ./data)")
 	headless := fs.Bool("headless", false, "run without a window, logging a summary every few seconds")
+	noHistory := fs.Bool("no-history", false, "do not record history")
 	debug := fs.Bool("debug", false, "log at debug level")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	log := newLogger(stderr, *debug)
-	unlock, err := lockDataDir(*data)
+	dataDir := *data
+	if dataDir == "" {
+		dataDir = "data"
+	}
+	unlock, err := lockDataDir(dataDir)
 	if err != nil {
 		return err
 	}
@@ -40,6 +45,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer st.Stop()
+	if !*noHistory {
+		if err := st.EnableHistory(dataDir); err != nil {
+			return err
+		}
+	}
 	if err := st.Start(ctx); err != nil {
 		return err
 	}
@@ -103,9 +113,6 @@ func summary(st *station.Station, snap []tags.VQT) string {
 // lockDataDir creates the data folder and takes an exclusive lock on it, so
 // two stations never share one (they would corrupt each other's files).
 func lockDataDir(dir string) (unlock func(), err error) {
-	if dir == "" {
-		dir = "data"
-	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}

@@ -36,11 +36,12 @@ type Station struct {
 	pollers []*drivers.Poller
 	owner   []int // tag ID → index in pollers, -1 for system tags
 
-	mu        sync.Mutex // guards cancel, started, afterStop
+	mu        sync.Mutex // guards cancel, started, afterStop, rec
 	cancel    context.CancelFunc
 	started   bool
 	wg        sync.WaitGroup
-	afterStop []func() // run once by Stop, after the pollers, last first
+	afterStop []func()  // run once by Stop, after the pollers, last first
+	rec       *recorder // nil when history is not enabled
 }
 
 // New builds a station for a project: the tag table (project tags, then
@@ -116,6 +117,9 @@ func (s *Station) Start(ctx context.Context) error {
 	}
 	s.started = true
 	ctx, s.cancel = context.WithCancel(ctx)
+	if s.rec != nil {
+		s.rec.start(s.bus)
+	}
 	for _, p := range s.pollers {
 		s.wg.Go(func() { p.Run(ctx) })
 	}
@@ -127,8 +131,8 @@ func (s *Station) Start(ctx context.Context) error {
 // (stopped). Stop is safe to call more than once.
 func (s *Station) Stop() {
 	s.mu.Lock()
-	cancel, after := s.cancel, s.afterStop
-	s.cancel, s.afterStop = nil, nil
+	cancel, after, rec := s.cancel, s.afterStop, s.rec
+	s.cancel, s.afterStop, s.rec = nil, nil, nil
 	s.mu.Unlock()
 	if cancel != nil {
 		cancel()
@@ -136,6 +140,12 @@ func (s *Station) Stop() {
 	s.wg.Wait()
 	for i := len(after) - 1; i >= 0; i-- {
 		after[i]()
+	}
+	// Last: the historian keeps what the pollers published as they stopped.
+	if rec != nil {
+		if err := rec.close(); err != nil {
+			s.log.Error("history: close", "err", err)
+		}
 	}
 }
 
