@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,6 +45,11 @@ type catalog struct {
 }
 
 func openCatalog(path string, o *bolt.Options, partition int64) (*catalog, int64, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+		if err := checkBoltFile(path); err != nil {
+			return nil, 0, fmt.Errorf("historian: catalog %s: %w", path, err)
+		}
+	}
 	db, err := safeOpen(path, o)
 	if err != nil {
 		return nil, 0, fmt.Errorf("historian: catalog %s: %w", path, err)

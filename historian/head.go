@@ -183,12 +183,12 @@ func (db *DB) encodeLate(id TagID, hint ValueHint, samples []Sample) ([]memChunk
 // headView is what a query sees of a head: chunks not yet durable (and
 // the open chunk's bytes so far) and late samples not yet encoded.
 type headView struct {
-	chunks []memChunk
-	late   []Sample // sorted by time; newer writes than every chunk
+	chunks    []memChunk
+	late      []Sample // sorted by time; newer writes than every chunk
 	rolls     [2][]Rollup
 	lastT     int64
 	has       bool
-	stale     bool  // late samples made the rollups from staleFrom on stale until the writer rebuilds them
+	stale     bool // late samples made the rollups from staleFrom on stale until the writer rebuilds them
 	staleFrom int64
 }
 

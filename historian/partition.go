@@ -3,6 +3,7 @@ package historian
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,9 +18,9 @@ import (
 type fileKind uint8
 
 const (
-	kindRaw  fileKind = iota // chunks of raw samples, one partition of Options.Partition
-	kind1m                   // 1-minute rollups, one file per calendar month (UTC)
-	kind1h                   // 1-hour rollups, one file per calendar year (UTC)
+	kindRaw fileKind = iota // chunks of raw samples, one partition of Options.Partition
+	kind1m                  // 1-minute rollups, one file per calendar month (UTC)
+	kind1h                  // 1-hour rollups, one file per calendar year (UTC)
 	numKinds
 )
 
@@ -117,8 +118,9 @@ type partFile struct {
 	db         *bolt.DB // nil when the file is damaged
 	err        error    // why it did not open
 
-	mu      sync.Mutex // guards maxSpan
+	mu      sync.Mutex // guards maxSpan and checked
 	maxSpan int64      // raw files: longest chunk span stored
+	checked bool       // every page has been read once (see check)
 }
 
 // files is the set of history files of one data folder.
@@ -233,80 +235,128 @@ func (fs *files) load() error {
 	return nil
 }
 
-// open opens (create: or creates) f's bbolt file and its buckets; on
-// failure f.err says why and f.db stays nil.
+// open opens (create: or creates) f's bbolt file; on failure f.err says
+// why and f.db stays nil. An existing file is only read here: bbolt
+// rebuilds its freelist (NoFreelistSync) at the first write, which walks
+// every page, so get checks a file before it first writes to it.
 func (fs *files) open(f *partFile, create bool) {
+	fail := func(err error) {
+		f.err = err
+		fs.log.Warn("historian: file does not open; skipped", "file", f.name, "err", err)
+	}
 	if !create {
-		if st, err := os.Stat(f.path); err != nil {
-			f.err = err
-			return
-		} else if st.Size() == 0 {
-			f.err = fmt.Errorf("empty file")
-			fs.log.Warn("historian: file does not open; skipped", "file", f.name, "err", f.err)
+		if err := checkBoltFile(f.path); err != nil {
+			fail(err)
 			return
 		}
 	}
 	db, err := safeOpen(f.path, fs.opts)
 	if err != nil {
-		f.err = err
-		fs.log.Warn("historian: file does not open; skipped", "file", f.name, "err", err)
+		fail(err)
 		return
 	}
-	bucket := bucketChunks
-	if f.kind != kindRaw {
-		bucket = bucketRollups
+	if create {
+		f.checked = true
+		err = db.Update(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketChunks, bucketRollups, bucketMeta} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	} else {
+		err = db.View(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketChunks, bucketRollups, bucketMeta} {
+				if tx.Bucket(b) == nil {
+					return fmt.Errorf("bucket %q missing", b)
+				}
+			}
+			if v := tx.Bucket(bucketMeta).Get(metaMaxSpan); len(v) == 8 {
+				f.maxSpan = int64(binary.BigEndian.Uint64(v))
+			}
+			return nil
+		})
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		if _, err := tx.CreateBucketIfNotExists(bucket); err != nil {
-			return err
-		}
-		m, err := tx.CreateBucketIfNotExists(bucketMeta)
-		if err != nil {
-			return err
-		}
-		if v := m.Get(metaMaxSpan); len(v) == 8 {
-			f.maxSpan = int64(binary.BigEndian.Uint64(v))
-		}
-		return nil
-	})
 	if err != nil {
 		db.Close()
-		f.err = err
-		fs.log.Warn("historian: file does not open; skipped", "file", f.name, "err", err)
+		fail(err)
 		return
 	}
 	f.db = db
 }
 
-// safeOpen opens a bbolt file, turning a panic on a mangled file into an
-// error, and refuses a file shorter than its own page count (truncated): its
-// missing pages would fault when read through the memory map.
-func safeOpen(path string, o *bolt.Options) (db *bolt.DB, err error) {
+// check reads every page of f once, in this goroutine, so that a mangled
+// page is found here (and f set aside) rather than by bbolt's freelist
+// rebuild in a goroutine of its own, where its panic cannot be caught.
+func (f *partFile) check() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("bbolt: %v", r)
-			db = nil
 		}
 	}()
-	db, err = bolt.Open(path, 0o600, o)
+	return f.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error { return nil })
+		})
+	})
+}
+
+// checkBoltFile reads a bbolt file's two meta pages and refuses a file
+// without a valid one, or shorter than the pages its newest meta counts
+// (truncated): the missing pages would fault when read through the
+// memory map.
+func checkBoltFile(path string) error {
+	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	st, err := os.Stat(path)
+	defer fh.Close()
+	st, err := fh.Stat()
 	if err != nil {
-		db.Close()
-		return nil, err
+		return err
 	}
-	var size int64
-	if err := db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }); err != nil {
-		db.Close()
-		return nil, err
+	// bbolt's meta (internal/common/meta.go) follows the 16-byte page
+	// header: magic, version, page size, flags (uint32 each), root bucket
+	// (16), freelist page, high-water page id, txid, checksum (uint64
+	// each), in the machine's byte order (little endian here).
+	const magic = 0xED0CDAED
+	var buf [16 + 64]byte
+	var txid, pgid, pageSize uint64
+	valid := false
+	for i := range 2 {
+		off := int64(i) * int64(pageSize)
+		if i == 1 && pageSize == 0 {
+			off = 4096
+		}
+		if _, err := fh.ReadAt(buf[:], off); err != nil {
+			continue
+		}
+		m := buf[16:]
+		if binary.LittleEndian.Uint32(m[0:]) != magic || binary.LittleEndian.Uint32(m[4:]) != 2 {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if h.Sum64() != binary.LittleEndian.Uint64(m[56:]) {
+			continue
+		}
+		ps := uint64(binary.LittleEndian.Uint32(m[8:]))
+		if i == 0 {
+			pageSize = ps
+		}
+		if t := binary.LittleEndian.Uint64(m[48:]); !valid || t > txid {
+			txid, pgid, valid = t, binary.LittleEndian.Uint64(m[40:]), true
+			pageSize = ps
+		}
 	}
-	if st.Size() < size {
-		db.Close()
-		return nil, fmt.Errorf("truncated: %d bytes, its pages need %d", st.Size(), size)
+	if !valid {
+		return fmt.Errorf("no valid bbolt meta page")
 	}
-	return db, nil
+	if need := pgid * pageSize; uint64(st.Size()) < need {
+		return fmt.Errorf("truncated: %d bytes, its pages need %d", st.Size(), need)
+	}
+	return nil
 }
 
 func (fs *files) insertLocked(f *partFile) {
@@ -333,8 +383,33 @@ func (fs *files) get(k fileKind, t int64, create bool) (*partFile, error) {
 	fs.mu.RLock()
 	f := fs.findLocked(k, start)
 	fs.mu.RUnlock()
-	if f != nil || !create {
-		return f, nil
+	if f == nil && !create {
+		return nil, nil
+	}
+	if f != nil {
+		if !create {
+			return f, nil
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.checked {
+			return f, nil
+		}
+		err := f.check()
+		if err == nil {
+			f.checked = true
+			return f, nil
+		}
+		fs.log.Warn("historian: damaged file found before writing to it", "file", f.name, "err", err)
+		fs.mu.Lock()
+		if l := fs.byKind[k]; slices.Contains(l, f) {
+			fs.byKind[k] = slices.DeleteFunc(slices.Clone(l), func(p *partFile) bool { return p == f })
+		}
+		f.err = err
+		fs.damaged = append(fs.damaged, f)
+		fs.mu.Unlock()
+		f.db.Close()
+		// Other holders of f now get ErrDatabaseNotOpen and skip it.
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -449,4 +524,16 @@ func (f *partFile) span() int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.maxSpan
+}
+
+// safeOpen opens a bbolt file, turning a panic on a mangled file into an
+// error.
+func safeOpen(path string, o *bolt.Options) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("bbolt: %v", r)
+			db = nil
+		}
+	}()
+	return bolt.Open(path, 0o600, o)
 }
