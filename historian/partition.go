@@ -163,14 +163,14 @@ func (fs *files) fileName(k fileKind, start int64) string {
 	u := time.UnixMilli(start).UTC()
 	switch k {
 	case kind1m:
-		return u.Format("rollup-1m-2006-01.db")
+		return "rollup-1m-" + u.Format("2006-01") + ".db"
 	case kind1h:
-		return u.Format("rollup-1h-2006.db")
+		return "rollup-1h-" + u.Format("2006") + ".db"
 	}
 	if fs.partition%(24*hourMs) == 0 {
-		return u.Format("raw-2006-01-02.db")
+		return "raw-" + u.Format("2006-01-02") + ".db"
 	}
-	return u.Format("raw-2006-01-02T1504.db")
+	return "raw-" + u.Format("2006-01-02T1504") + ".db"
 }
 
 // parseName recognizes a history file name, returning its kind and start.

@@ -17,7 +17,6 @@ func TestRetention(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := openTest(t, dir)
-	defer db.Close()
 	id := register(t, db, "retained")
 	now := time.Now()
 	day := 24 * hourMs
@@ -49,7 +48,8 @@ func TestRetention(t *testing.T) {
 	if n := rawFiles(); n != 11 {
 		t.Fatalf("%d raw files before retention, want 11", n)
 	}
-	db.opts.RawRetention = 3 * 24 * time.Hour
+	db.Close()
+	db = openTest(t, dir, func(o *Options) { o.RawRetention = 3 * 24 * time.Hour })
 	if err := db.EnforceRetention(now); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,9 @@ func TestRetention(t *testing.T) {
 		}
 	}
 	// Rollup retention drops rollup files too.
-	db.opts.RollupRetention = 24 * time.Hour
+	db.Close()
+	db = openTest(t, dir, func(o *Options) { o.RawRetention, o.RollupRetention = 3*24*time.Hour, 24*time.Hour })
+	defer db.Close()
 	if err := db.EnforceRetention(now.AddDate(2, 0, 0)); err != nil {
 		t.Fatal(err)
 	}
