@@ -15,7 +15,7 @@ const maxCandidates = 13
 // size and pruneMargin bits are dropped, checked every pruneEvery samples
 // from pruneStart on (when the predictors are warm). Measured on the demo
 // plant's day: this keeps the size within 0.2 % of trying every candidate
-// to the end, at a third of the time per sample.
+// to the end, at a quarter of the time per sample.
 const (
 	pruneEvery  = 4
 	pruneStart  = 16
