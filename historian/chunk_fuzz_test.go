@@ -12,8 +12,8 @@ import (
 	"github.com/sightglass/sightglass/tags"
 )
 
-// ckSeedChunks are chunks of every mode, for the corruption tests and as
-// fuzz seeds.
+// ckSeedChunks are chunks of every sort of tag and every mode, for the
+// corruption tests and as fuzz seeds.
 func ckSeedChunks(t testing.TB) [][]byte {
 	rng := rand.New(rand.NewPCG(3, 3))
 	var out [][]byte
@@ -24,6 +24,10 @@ func ckSeedChunks(t testing.TB) [][]byte {
 			t.Fatal(err)
 		}
 		out = append(out, chunks...)
+	}
+	for _, mode := range ckAllModes() {
+		b, _ := ckForced(t, rng, mode, 30)
+		out = append(out, b)
 	}
 	return out
 }
@@ -184,7 +188,7 @@ func ckSamplesFromBytes(data []byte) []Sample {
 		}
 		return u
 	}
-	for len(data) > 0 && len(out) < 2000 {
+	for len(data) > 0 && len(out) < 300 {
 		c := next(1)
 		switch c & 3 {
 		case 0:

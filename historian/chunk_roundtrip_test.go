@@ -567,3 +567,116 @@ func TestValueModeString(t *testing.T) {
 		t.Error("Kind")
 	}
 }
+
+// ckAllModes are all the modes a chunk can have but none.
+func ckAllModes() []ValueMode {
+	var modes []ValueMode
+	for _, b := range []ValueMode{ModeInt, ModeUint, ModeScaled, ModeDecimal, ModeFloat} {
+		for _, p := range []ValueMode{ModeDelta, ModeDoD, ModeD3, ModeMean4} {
+			modes = append(modes, b|p)
+			if b == ModeDecimal || b == ModeFloat {
+				modes = append(modes, b|p|ModeSingle)
+			}
+		}
+	}
+	return append(modes, ModeXOR, ModeXOR|ModeSingle, ModeBool, ModeString)
+}
+
+// ckForced encodes n random samples that suit mode into one chunk of that
+// mode, dropping the other candidates after the first value (the
+// appender would keep the smallest).
+func ckForced(t testing.TB, rng *rand.Rand, mode ValueMode, n int) ([]byte, []Sample) {
+	h, vs := ckValuesFor(rng, mode, n)
+	ss := ckWithStamps(rng, vs)
+	a := NewChunkAppender(h)
+	forced := false
+	for i, s := range ss {
+		if !a.Append(s) {
+			t.Fatalf("%v: sample %d refused", mode, i)
+		}
+		if !forced && a.ncand > 0 {
+			forced = true
+			found := false
+			for j := range a.cands[:a.ncand] {
+				c := &a.cands[j]
+				c.dead = c.mode != mode
+				found = found || !c.dead
+			}
+			if !found {
+				t.Fatalf("no candidate %v for %s", mode, ckFmt(s))
+			}
+		}
+	}
+	b := a.Finish()
+	if hd, err := ReadChunkHeader(b); err != nil || (forced && hd.Mode != mode) {
+		t.Fatalf("%v: header %+v, %v", mode, hd, err)
+	}
+	return b, ss
+}
+
+// TestChunkEveryMode round-trips random samples through each mode in
+// turn, so that modes that seldom win are tested as much as those that do.
+func TestChunkEveryMode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, mode := range ckAllModes() {
+		t.Run(mode.String(), func(t *testing.T) {
+			for round := range 20 {
+				b, ss := ckForced(t, rng, mode, 1+rng.IntN(500))
+				got, err := DecodeChunk(b, nil)
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+				if len(got) != len(ss) {
+					t.Fatalf("round %d: %d samples, want %d", round, len(got), len(ss))
+				}
+				for i := range ss {
+					if !ckSame(got[i], ss[i]) {
+						t.Fatalf("round %d, sample %d: %s, want %s", round, i, ckFmt(got[i]), ckFmt(ss[i]))
+					}
+				}
+			}
+		})
+	}
+}
+
+// ckValuesFor makes n values that mode can hold (its first value must
+// make the appender try mode), with a few it cannot.
+func ckValuesFor(rng *rand.Rand, mode ValueMode, n int) (ValueHint, []tags.Value) {
+	single := mode&ModeSingle != 0
+	vs := make([]tags.Value, n)
+	x := rng.Int64N(1<<40) - 1<<39
+	var h ValueHint
+	flt := func(f float64) tags.Value {
+		if single {
+			return tags.Float32(float32(f))
+		}
+		return tags.Float(f)
+	}
+	for i := range vs {
+		x += rng.Int64N(2001) - 1000
+		switch mode & ModeBase {
+		case ModeBool:
+			vs[i] = tags.Bool(rng.IntN(2) == 0)
+		case ModeInt:
+			vs[i] = tags.Int(x)
+		case ModeUint:
+			vs[i] = tags.Uint(uint64(x) << rng.IntN(2))
+		case ModeString:
+			vs[i] = tags.String(strconv.FormatInt(x%7, 10))
+		case ModeScaled:
+			h = ValueHint{Integer: true, Scale: ckLevelScale}
+			vs[i] = tags.Float(ckLevelScale.ToEng(float64(x % 100000)))
+		case ModeDecimal:
+			h.Single = single
+			vs[i] = flt(float64(x%1000000) / 100)
+		case ModeFloat, ModeXOR:
+			h.Single = single
+			vs[i] = flt(float64(x) / 1e6)
+		}
+		if i > 0 && mode.isFloat() && rng.IntN(15) == 0 {
+			vs[i] = []tags.Value{tags.Float(math.NaN()), tags.Float(ckNegZero), tags.Float(0),
+				tags.Float32(1.25), tags.Float(rng.NormFloat64()), flt(math.Inf(-1)), tags.Value{}}[rng.IntN(7)]
+		}
+	}
+	return h, vs
+}
