@@ -65,16 +65,6 @@ func (w *bitWriter) appendTo(o *bitWriter) {
 	o.writeBits(w.acc&(1<<w.n-1), w.n)
 }
 
-// bytes appends the bits written to dst, the last byte padded with zero
-// bits. It does not change w.
-func (w *bitWriter) bytes(dst []byte) []byte {
-	dst = append(dst, w.buf...)
-	if w.n > 0 {
-		dst = append(dst, byte(w.acc<<(8-w.n)))
-	}
-	return dst
-}
-
 // padded returns w's buffer with the last byte, padded with zero bits,
 // appended. w must not be written to afterwards.
 func (w *bitWriter) padded() []byte {
