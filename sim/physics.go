@@ -45,11 +45,14 @@ const (
 	tauStopped  = 900.0 // s, no fan
 
 	// Instruments.
-	flowNoise  = 0.10 // m³/h, σ of the flow meter
-	flowCutoff = 0.30 // m³/h, the meter's low-flow cut-off
-	background = 0.10 // mm/s of vibration from the surroundings
-	vibNoise   = 0.05 // mm/s, σ of the vibration sensor
-	offBEPVib  = 4.0  // vibration ∝ n²·(1 + offBEPVib·|Q/Q_bep(n) − 1|): recirculation off the best-efficiency point
+	flowNoise = 0.10 // m³/h, σ of the flow meter
+	// Transmitters report at a finite resolution, as a real flow meter's
+	// or vibration transmitter's Modbus registers do (0.01 m³/h, 0.01 mm/s).
+	meterResolution = 0.01
+	flowCutoff      = 0.30 // m³/h, the meter's low-flow cut-off
+	background      = 0.10 // mm/s of vibration from the surroundings
+	vibNoise        = 0.05 // mm/s, σ of the vibration sensor
+	offBEPVib       = 4.0  // vibration ∝ n²·(1 + offBEPVib·|Q/Q_bep(n) − 1|): recirculation off the best-efficiency point
 )
 
 // subStep integrates one SubStep (explicit Euler). Called with p.mu held.
@@ -141,6 +144,7 @@ func (p *Plant) subStep() {
 	if meter < flowCutoff {
 		meter = 0
 	}
+	meter = quantise(meter, meterResolution)
 	s.MeterFlow = meter
 	s.Totaliser += meter / 3600 * h
 	vib := background
@@ -148,7 +152,7 @@ func (p *Plant) subStep() {
 		offBEP := math.Abs(qPump/(n*bepFlow) - 1)
 		vib += n * n * (1 + offBEPVib*offBEP)
 	}
-	s.Vibration = max(0, vib+vibNoise*p.rng.NormFloat64())
+	s.Vibration = quantise(max(0, vib+vibNoise*p.rng.NormFloat64()), meterResolution)
 
 	// Counters.
 	if s.Running {
@@ -187,3 +191,6 @@ func (p *Plant) starting() bool {
 func (p *Plant) noFlow() bool {
 	return p.st.Running && !p.starting() && p.st.Flow < 0.1*bepFlow*3600*p.st.Speed/100
 }
+
+// quantise rounds v to a multiple of step, as a transmitter's resolution does.
+func quantise(v, step float64) float64 { return math.Round(v/step) * step }
