@@ -152,8 +152,8 @@ func M4Rollups(r []Rollup, from, to int64, width int) []Column {
 	if cols == nil {
 		return nil
 	}
-	pts := make([]Sample, 0, 2*len(r))
-	weight := make([]int, 0, 2*len(r))
+	pts := make([]Sample, 0, 4*len(r)) // at most first, min, max, last a rollup
+	weight := make([]int, 0, 4*len(r))
 	add := func(t int64, v float64, w int) {
 		pts = append(pts, Sample{T: t, V: tags.Float(v), Q: tags.GoodQuality})
 		weight = append(weight, w)

@@ -130,8 +130,11 @@ func (db *DB) writeRollups(k fileKind, recs []rollRec, del []rollRange) error {
 // readRollups returns the stored rollups of tag id with Start in
 // [from, to) from the files of kind k, in time order.
 func (db *DB) readRollups(k fileKind, id TagID, from, to int64) ([]Rollup, error) {
-	var out []Rollup
 	w := k.width()
+	var out []Rollup
+	if n := (to - from) / w; n > 0 && n < 1<<20 { // (to-from overflows for open ranges)
+		out = make([]Rollup, 0, n+1)
+	}
 	for _, f := range db.files.overlapping(k, from, to) {
 		err := f.db.View(func(tx *bolt.Tx) error {
 			c := tx.Bucket(bucketRollups).Cursor()
