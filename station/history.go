@@ -1,8 +1,11 @@
 package station
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/sightglass/sightglass/historian"
 	"github.com/sightglass/sightglass/tags"
@@ -114,4 +117,41 @@ func (r *recorder) close() error {
 		r.sub.Close()
 	}
 	return r.db.Close()
+}
+
+// ErrNoHistory: the station records no history (EnableHistory was not
+// called), or not of that tag.
+var ErrNoHistory = errors.New("no history")
+
+// historyOf finds the historian and a tag's id in it.
+func (s *Station) historyOf(tag string) (*historian.DB, historian.TagID, error) {
+	db := s.History()
+	if db == nil {
+		return nil, 0, ErrNoHistory
+	}
+	id, ok := db.Lookup(tag)
+	if !ok {
+		return nil, 0, fmt.Errorf("%s: %w", tag, ErrNoHistory)
+	}
+	return db, id, nil
+}
+
+// Decimate returns a tag's history over [from, to) as width pixel columns
+// (M4: each column's first, last, min and max), from rollups when the
+// range is long: what a trend draws.
+func (s *Station) Decimate(ctx context.Context, tag string, from, to time.Time, width int) ([]historian.Column, error) {
+	db, id, err := s.historyOf(tag)
+	if err != nil {
+		return nil, err
+	}
+	return db.Decimate(ctx, id, historian.Millis(from), historian.Millis(to), width)
+}
+
+// RawHistory returns a tag's samples over [from, to), at most limit (0: all).
+func (s *Station) RawHistory(ctx context.Context, tag string, from, to time.Time, limit int) ([]historian.Sample, error) {
+	db, id, err := s.historyOf(tag)
+	if err != nil {
+		return nil, err
+	}
+	return db.Raw(ctx, id, historian.Millis(from), historian.Millis(to), limit)
 }

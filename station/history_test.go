@@ -2,6 +2,7 @@ package station
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -60,5 +61,44 @@ func TestHistoryRecordsTheBus(t *testing.T) {
 	}
 	if last := got[len(got)-1]; last.Q.IsGood() {
 		t.Errorf("last sample %v %v: want bad (stopped)", last.V, last.Q)
+	}
+}
+
+func TestDecimateAndRawHistory(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	st, err := OpenDemo(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Stop()
+	if _, err := st.Decimate(t.Context(), "Plant.Tank1.Level", time.Now().Add(-time.Hour), time.Now(), 100); err != ErrNoHistory {
+		t.Errorf("Decimate without history: %v, want ErrNoHistory", err)
+	}
+	if err := st.EnableHistory(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	from := time.Now().Add(-time.Second)
+	var raw []historian.Sample
+	waitFor(t, st, 10*time.Second, "two level samples", func() bool {
+		raw, err = st.RawHistory(context.Background(), "Plant.Tank1.Level", from, time.Now().Add(time.Second), 0)
+		return err == nil && len(raw) >= 2
+	})
+	to := time.Now().Add(time.Second)
+	cols, err := st.Decimate(t.Context(), "Plant.Tank1.Level", from, to, 10)
+	if err != nil || len(cols) != 10 {
+		t.Fatalf("Decimate: %d columns, %v", len(cols), err)
+	}
+	n := 0
+	for _, c := range cols {
+		n += c.N
+	}
+	if n < len(raw) {
+		t.Errorf("columns hold %d samples, raw has %d", n, len(raw))
+	}
+	if _, err := st.Decimate(t.Context(), "No.Such", from, to, 10); !errors.Is(err, ErrNoHistory) {
+		t.Errorf("unknown tag: %v", err)
 	}
 }
