@@ -22,7 +22,7 @@ import (
 // writes it. Tags the historian does not know yet are added.
 func cmdHistoryImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("history import", flag.ContinueOnError)
-	data := fs.String("data", "", "the station's data folder (default ./data)")
+	data := dataFlag(fs)
 	file := fs.String("file", "", "CSV file: time,tag,value[,quality] (required)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err

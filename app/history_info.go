@@ -15,12 +15,9 @@ import (
 // bytes on disk and bytes per sample.
 func cmdHistoryStats(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("history stats", flag.ContinueOnError)
-	data := fs.String("data", "", "the station's data folder (default ./data)")
+	data := dataFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	db, closeDB, err := historyDB(*data, newLogger(stderr, false))
+	db, closeDB, err := openHistory(fs, data, args, stderr)
 	if err != nil {
 		return err
 	}
@@ -41,11 +38,7 @@ func cmdHistoryStats(_ context.Context, args []string, stdout, stderr io.Writer)
 // ones by tag and time range; exit status 1 when anything is damaged.
 func cmdHistoryVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("history verify", flag.ContinueOnError)
-	data := fs.String("data", "", "the station's data folder (default ./data)")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	db, closeDB, err := historyDB(*data, newLogger(stderr, false))
+	db, closeDB, err := openHistory(fs, dataFlag(fs), args, stderr)
 	if err != nil {
 		return err
 	}
@@ -67,11 +60,7 @@ func cmdHistoryVerify(ctx context.Context, args []string, stdout, stderr io.Writ
 // cmdHistoryTags lists the tags the historian keeps.
 func cmdHistoryTags(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("history tags", flag.ContinueOnError)
-	data := fs.String("data", "", "the station's data folder (default ./data)")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	db, closeDB, err := historyDB(*data, newLogger(stderr, false))
+	db, closeDB, err := openHistory(fs, dataFlag(fs), args, stderr)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,20 @@ func historyDB(dataDir string, log *slog.Logger) (db *historian.DB, close func()
 	return db, func() { db.Close(); unlock() }, nil
 }
 
+// dataFlag adds --data to fs.
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", "", "the station's data folder (default ./data)")
+}
+
+// openHistory parses args into fs and opens the historian of the data
+// folder data names.
+func openHistory(fs *flag.FlagSet, data *string, args []string, stderr io.Writer) (*historian.DB, func(), error) {
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return nil, nil, err
+	}
+	return historyDB(*data, newLogger(stderr, false))
+}
+
 // rangeFlags adds --data, --from and --to to fs.
 type rangeFlags struct {
 	data, from, to *string
@@ -40,7 +54,7 @@ type rangeFlags struct {
 
 func addRangeFlags(fs *flag.FlagSet, from string) rangeFlags {
 	return rangeFlags{
-		data: fs.String("data", "", "the station's data folder (default ./data)"),
+		data: dataFlag(fs),
 		from: fs.String("from", from, "start of the range (now, -1h, -7d, 2026-11-25, \"2026-11-25 08:00\", RFC 3339)"),
 		to:   fs.String("to", "now", "end of the range, exclusive"),
 	}
