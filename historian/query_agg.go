@@ -65,17 +65,9 @@ func (db *DB) Aggregate(ctx context.Context, id TagID, from, to, interval int64,
 		}
 	}
 	if tailFrom < to {
-		samples, err := db.rawRange(ctx, id, tailFrom, to, 0, &hv, nil)
+		samples, pp, err := db.rawWithPrev(ctx, id, tailFrom, to, &hv)
 		if err != nil {
 			return nil, err
-		}
-		prev, ok, err := db.prevSample(ctx, id, tailFrom-1, &hv)
-		if err != nil {
-			return nil, err
-		}
-		var pp *Sample
-		if ok {
-			pp = &prev
 		}
 		out = append(out, Aggregate(samples, pp, tailFrom, to, interval, min(to, nowMs()), agg)...)
 	}
@@ -160,19 +152,25 @@ func (db *DB) Decimate(ctx context.Context, id TagID, from, to int64, width int)
 		return nil, err
 	}
 	if tail := max(b, floorDiv(from, w)); tail < to {
-		samples, err := db.rawRange(ctx, id, tail, to, 0, &hv, nil)
+		samples, pp, err := db.rawWithPrev(ctx, id, tail, to, &hv)
 		if err != nil {
 			return nil, err
-		}
-		prev, ok, err := db.prevSample(ctx, id, tail-1, &hv)
-		if err != nil {
-			return nil, err
-		}
-		var pp *Sample
-		if ok {
-			pp = &prev
 		}
 		rs = append(rs, RollupsFrom(samples, pp, tail, floorDiv(to-1, w)+w, w)...)
 	}
 	return M4Rollups(rs, from, to, width), nil
+}
+
+// rawWithPrev returns the samples of [from, to) and the last sample before
+// from (nil when there is none): what Aggregate and RollupsFrom take.
+func (db *DB) rawWithPrev(ctx context.Context, id TagID, from, to int64, hv *headView) ([]Sample, *Sample, error) {
+	samples, err := db.rawRange(ctx, id, from, to, 0, hv, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	prev, ok, err := db.prevSample(ctx, id, from-1, hv)
+	if err != nil || !ok {
+		return samples, nil, err
+	}
+	return samples, &prev, nil
 }
