@@ -24,6 +24,8 @@ const tintAlpha = 0x40
 // colours so that an abnormal colour always looks the same.
 type isaTheme struct {
 	fallback fyne.Theme
+	colors   map[fyne.ThemeColorName]color.Color
+	variant  fyne.ThemeVariant // of Fyne's theme, for the colours the palette leaves to it
 }
 
 // NewTheme returns the ISA-101 style theme. The app installs it for the
@@ -31,7 +33,27 @@ type isaTheme struct {
 // dialogs share it. (A container.ThemeOverride would miss table headers,
 // whose templates Fyne makes outside the override's scope.)
 func NewTheme() fyne.Theme {
-	return &isaTheme{fallback: theme.DefaultTheme()}
+	return &isaTheme{fallback: theme.DefaultTheme(), colors: isaColors, variant: theme.VariantLight}
+}
+
+// NewDarkTheme returns the ISA-101 style theme for control rooms: a dark
+// grey screen that stays calm in a dim room through a long shift, with
+// the same meaning of colour (red and amber only for abnormal states,
+// brighter so that they stand out on dark grey).
+func NewDarkTheme() fyne.Theme {
+	return &isaTheme{fallback: theme.DefaultTheme(), colors: isaDarkColors, variant: theme.VariantDark}
+}
+
+// ThemeNamed returns the theme for a --theme flag: "light" (daylight,
+// tablets; the default) or "dark" (control rooms).
+func ThemeNamed(name string) (fyne.Theme, bool) {
+	switch name {
+	case "", "light":
+		return NewTheme(), true
+	case "dark":
+		return NewDarkTheme(), true
+	}
+	return nil, false
 }
 
 // The palette. Greys follow the common ISA-101 practice of a light grey
@@ -68,8 +90,40 @@ var isaColors = map[fyne.ThemeColorName]color.Color{
 	// Abnormal colours.
 	theme.ColorNameError:               color.NRGBA{R: 0xc0, A: 0xff},
 	theme.ColorNameForegroundOnError:   gray(0xff),
-	theme.ColorNameWarning:             color.NRGBA{R: 0xa8, G: 0x5c, A: 0xff}, // dark amber: readable on grey
+	theme.ColorNameWarning:             color.NRGBA{R: 0x8a, G: 0x4b, A: 0xff}, // dark amber: 5:1 on the grey (WCAG AA)
 	theme.ColorNameForegroundOnWarning: gray(0xff),
+}
+
+// The control-room palette: the light palette's roles on dark greys.
+var isaDarkColors = map[fyne.ThemeColorName]color.Color{
+	theme.ColorNameBackground:          gray(0x3a),
+	theme.ColorNameForeground:          gray(0xdc),
+	theme.ColorNameDisabled:            gray(0x80),
+	theme.ColorNameDisabledButton:      gray(0x44),
+	theme.ColorNameButton:              gray(0x4c),
+	theme.ColorNameHeaderBackground:    gray(0x30),
+	theme.ColorNameInputBackground:     gray(0x2e),
+	theme.ColorNameInputBorder:         gray(0x66),
+	theme.ColorNameMenuBackground:      gray(0x33),
+	theme.ColorNameOverlayBackground:   gray(0x33),
+	theme.ColorNamePlaceHolder:         gray(0x8c),
+	theme.ColorNameSeparator:           gray(0x55),
+	theme.ColorNameScrollBar:           color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x55},
+	theme.ColorNameScrollBarBackground: color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x12},
+	theme.ColorNameShadow:              color.NRGBA{A: 0x66},
+	theme.ColorNameHover:               color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x14},
+	theme.ColorNamePressed:             color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x28},
+	theme.ColorNamePrimary:             color.NRGBA{R: 0x9a, G: 0xa6, B: 0xb2, A: 0xff},
+	theme.ColorNameFocus:               color.NRGBA{R: 0x9a, G: 0xa6, B: 0xb2, A: 0x66},
+	theme.ColorNameSelection:           color.NRGBA{R: 0x9a, G: 0xa6, B: 0xb2, A: 0x33},
+	theme.ColorNameHyperlink:           color.NRGBA{R: 0xa8, G: 0xc0, B: 0xd8, A: 0xff},
+	theme.ColorNameForegroundOnPrimary: gray(0x22),
+	theme.ColorNameSuccess:             gray(0xdc),
+	theme.ColorNameForegroundOnSuccess: gray(0x22),
+	theme.ColorNameError:               color.NRGBA{R: 0xff, G: 0x80, B: 0x80, A: 0xff}, // 4.7:1 on the dark grey
+	theme.ColorNameForegroundOnError:   gray(0x11),
+	theme.ColorNameWarning:             color.NRGBA{R: 0xff, G: 0xb0, A: 0xff},
+	theme.ColorNameForegroundOnWarning: gray(0x11),
 }
 
 var isaSizes = map[fyne.ThemeSizeName]float32{
@@ -84,12 +138,13 @@ var isaSizes = map[fyne.ThemeSizeName]float32{
 
 func gray(y uint8) color.Color { return color.NRGBA{R: y, G: y, B: y, A: 0xff} }
 
-// Color returns the ISA colour for n, whatever the variant.
+// Color returns the palette's colour for n, whatever the variant: the
+// palette, not the desktop's light/dark setting, decides.
 func (t *isaTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	if c, ok := isaColors[n]; ok {
+	if c, ok := t.colors[n]; ok {
 		return c
 	}
-	return t.fallback.Color(n, theme.VariantLight)
+	return t.fallback.Color(n, t.variant)
 }
 
 // Font returns Fyne's default fonts.
