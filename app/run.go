@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/hmi"
 	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
@@ -26,11 +27,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	data := fs.String("data", "", "data folder for the station's files (default: ./data)")
 	headless := fs.Bool("headless", false, "run without a window, logging a summary every few seconds")
 	noHistory := fs.Bool("no-history", false, "do not record history")
+	themeName := fs.String("theme", "light", "window theme: light (daylight, tablets) or dark (control rooms)")
 	debug := fs.Bool("debug", false, "log at debug level")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	log := newLogger(stderr, *debug)
+	th, ok := hmi.ThemeNamed(*themeName)
+	if !ok {
+		return exitError{code: exitUsage, msg: fmt.Sprintf("--theme %q: want light or dark", *themeName)}
+	}
 	dataDir := *data
 	if dataDir == "" {
 		dataDir = "data"
@@ -58,7 +64,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	go func() { logSummaries(sctx, st, log); close(summaryDone) }()
 	if *headless {
 		<-ctx.Done()
-	} else if err := runWindow(ctx, st, log); err != nil {
+	} else if err := runWindow(ctx, st, th, log); err != nil {
 		stopSummary()
 		<-summaryDone
 		return err

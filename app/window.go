@@ -17,11 +17,11 @@ const appID = "io.sightglass.station"
 // runWindow opens the station window and runs the UI until the window is
 // closed or ctx ends (SIGINT/SIGTERM). This is the only place the Fyne app
 // is created.
-func runWindow(ctx context.Context, st *station.Station, log *slog.Logger) error {
+func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, log *slog.Logger) error {
 	a := fyneapp.NewWithID(appID)
 	// The theme is the app's, not a container override: Fyne 2.7 builds
 	// table header cells outside any override.
-	a.Settings().SetTheme(hmi.NewTheme())
+	a.Settings().SetTheme(th)
 	w := a.NewWindow("Sightglass — " + st.Name())
 	mw := hmi.NewWindow(w, st)
 	w.Resize(fyne.NewSize(1280, 800))
