@@ -6,7 +6,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
+	"github.com/sightglass/sightglass/assets"
 	"github.com/sightglass/sightglass/hmi"
 	"github.com/sightglass/sightglass/station"
 )
@@ -18,6 +20,11 @@ const appID = "io.sightglass.station"
 // closed or ctx ends (SIGINT/SIGTERM). This is the only place the Fyne app
 // is created.
 func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, log *slog.Logger) error {
+	// English and Simplified Chinese, chosen from the user's locale
+	// (LANG=zh_CN.UTF-8); a missing key shows the English text.
+	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
+		log.Warn("translations", "err", err)
+	}
 	a := fyneapp.NewWithID(appID)
 	// The theme is the app's, not a container override: Fyne 2.7 builds
 	// table header cells outside any override.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sightglass/sightglass/drivers"
@@ -55,7 +56,7 @@ func newDevicesPanel() *devicesPanel {
 	p.table.ShowHeaderRow = true
 	p.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
 	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*cell).set(devHeaders[id.Col], align(devNumeric(id.Col)), widget.MediumImportance, false, false)
+		o.(*cell).set(lang.L(devHeaders[id.Col]), align(devNumeric(id.Col)), widget.MediumImportance, false, false)
 	}
 	setColumnWidths(p.table, devWidths[:])
 	return p

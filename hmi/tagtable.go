@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -62,14 +63,14 @@ type tagTable struct {
 func newTagTable(onSelect func(tags.ID)) *tagTable {
 	tt := &tagTable{onSelect: onSelect}
 	tt.entry = widget.NewEntry()
-	tt.entry.SetPlaceHolder("Filter by name or description")
+	tt.entry.SetPlaceHolder(lang.L("Filter by name or description"))
 	tt.entry.OnChanged = tt.setFilter
 	tt.count = widget.NewLabel("")
 	tt.table = widget.NewTable(tt.length, func() fyne.CanvasObject { return newCell() }, tt.update)
 	tt.table.ShowHeaderRow = true
 	tt.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
 	tt.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*cell).set(tagHeaders[id.Col], align(id.Col == colValue || id.Col == colAge), widget.MediumImportance, false, false)
+		o.(*cell).set(lang.L(tagHeaders[id.Col]), align(id.Col == colValue || id.Col == colAge), widget.MediumImportance, false, false)
 	}
 	tt.table.OnSelected = tt.selected
 	setColumnWidths(tt.table, tagWidths[:])

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -54,17 +55,17 @@ func (m *MainWindow) openWrite(id tags.ID) {
 		return nil
 	}
 	current := widget.NewLabel(withUnits(formatValue(cur.Value), def.Units) + "  (" + formatQuality(cur.Quality) + ")")
-	label := "New value"
+	label := lang.L("New value")
 	if def.Units != "" {
 		label += " (" + def.Units + ")"
 	}
 	items := []*widget.FormItem{
-		{Text: "Current", Widget: current},
+		{Text: lang.L("Current"), Widget: current},
 		{Text: label, Widget: entry, HintText: def.Type.String()},
 	}
 	name := def.Name
 	d := &writeDialog{entry: entry}
-	d.form = dialog.NewForm("Write "+name, "Write", "Cancel", items, func(ok bool) {
+	d.form = dialog.NewForm(lang.L("Write {{.Tag}}", map[string]any{"Tag": name}), lang.L("Write"), lang.L("Cancel"), items, func(ok bool) {
 		if m.writeDlg == d {
 			m.writeDlg = nil
 		}
