@@ -51,6 +51,7 @@ type Project struct {
 	Tags       []tags.Def   // YAML tags first, then CSV, in file order
 	History    History      // Partition defaulted to 24h
 	TagHistory []TagHistory // parallel to Tags: TagHistory[i] is Tags[i]'s
+	Screens    []Screen     // screens/*.yaml, sorted by name
 }
 
 // Load loads the project in folder dir. When anything is wrong it
@@ -87,6 +88,7 @@ func LoadFS(fsys fs.FS, dir string) (*Project, error) {
 	}
 
 	p := validate(r, &dec)
+	p.Screens = loadScreens(r, fsys, dir, p, dec.devicesKnown)
 	if ps := r.problems(); len(ps) > 0 {
 		return nil, ps
 	}

@@ -50,11 +50,12 @@ type Element struct {
 	// elsewhere). Zero values mean "not set".
 	Min, Max               float64
 	NormalLo, NormalHi     float64 // the normal operating band (indicator)
-	AlarmLo, AlarmHi       float64 // alarm limits (indicator, bar): crossing them is abnormal
+	AlarmLo, AlarmHi       float64 // alarm limits (indicator, bar, tank): crossing them is abnormal
 	HasNormal, HasAlarmLim bool
+	HasAlarmLo, HasAlarmHi bool // which alarm limits are set (HasAlarmLim: either); 0 is a real limit
 
 	OnText, OffText string         // state: texts for true and false
-	States          map[int]string // multistate: value → text
+	States          map[int]string // multistate: value → text (a bool tag is 0 or 1)
 	Abnormal        []int          // multistate: values shown as abnormal
 
 	Symbol  string // symbol: pump, valve, motor or fan
