@@ -28,8 +28,13 @@ const elemStaleAfter = 10 * time.Second
 const screenTouchTarget = 48
 
 // minElemText is the smallest text an element draws when a screen is
-// scaled far down: below it text is unreadable on any display.
-const minElemText = 7
+// scaled far down: below it text is unreadable on any display. A tablet,
+// read at arm's length in a plant, gets minTabletText: text then runs a
+// little past its box on a much-shrunk screen, which is the lesser evil.
+const (
+	minElemText   = 7
+	minTabletText = 10
+)
 
 // The colours the screens name beyond Fyne's. A theme may define them;
 // under one that does not (Fyne's own, and isaTheme today) each falls back
@@ -97,8 +102,9 @@ type elemBase struct {
 	rect   [4]float32 // x, y, w, h in design pixels
 	scale  float32
 	tablet bool
-	units  string // the main tag's units
-	tap    func() // clickable elements: what a tap does; nil for the rest
+	units  string        // the main tag's units
+	tap    func()        // clickable elements: what a tap does; nil for the rest
+	inner  fyne.Position // where the drawing starts in the widget: a touch target larger than its element draws the element at its own size, centred
 
 	live  [slots]liveTag
 	bound [slots]bool
@@ -153,13 +159,12 @@ func (b *elemBase) badWhy() string {
 	return ""
 }
 
-// textSize is the theme's text size at the screen's scale; on a tablet it
-// never shrinks below the theme's own size, so that it stays readable.
+// textSize is the theme's text size at the screen's scale, never less
+// than minElemText, or minTabletText on a tablet.
 func (b *elemBase) textSize(th fyne.Theme) float32 {
-	base := th.Size(theme.SizeNameText)
-	s := base * b.scale
+	s := th.Size(theme.SizeNameText) * b.scale
 	if b.tablet {
-		s = max(s, base)
+		return max(s, minTabletText)
 	}
 	return max(s, minElemText)
 }
@@ -318,6 +323,14 @@ func (m *qualityMark) layout(size fyne.Size) {
 		d = min(d, size.Width, size.Height)
 		l.Position1 = fyne.NewPos(0, d)
 		l.Position2 = fyne.NewPos(d, 0)
+	}
+}
+
+// move shifts the mark laid out by layout to start at at.
+func (m *qualityMark) move(at fyne.Position) {
+	m.outline.Move(at)
+	for _, l := range m.hatch {
+		l.Position1, l.Position2 = l.Position1.Add(at), l.Position2.Add(at)
 	}
 }
 

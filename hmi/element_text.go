@@ -131,11 +131,17 @@ type textElemRenderer struct {
 	objects []fyne.CanvasObject
 }
 
+// Layout draws the element in its own rectangle, which is smaller than
+// the widget when the widget is a grown touch target.
 func (r *textElemRenderer) Layout(size fyne.Size) {
+	at := r.w.inner
+	size = size.Subtract(fyne.NewSize(2*at.X, 2*at.Y))
+	r.bg.Move(at)
 	r.bg.Resize(size)
 	r.mark.layout(size)
+	r.mark.move(at)
 	pad := r.pad()
-	placeElemText(r.text, fyne.NewPos(pad, 0), fyne.NewSize(size.Width-2*pad, size.Height))
+	placeElemText(r.text, at.Add(fyne.NewPos(pad, 0)), fyne.NewSize(size.Width-2*pad, size.Height))
 }
 
 // pad is the space between the box and the text: the theme's inner

@@ -11,7 +11,8 @@ import (
 )
 
 // faceplate is a screen shown as a pop-up over the current one, at its
-// design size: an equipment's detail (L3/L4) opened from its symbol.
+// design size (smaller if the window is): an equipment's detail (L3/L4)
+// opened from its symbol.
 type faceplate struct {
 	name  string
 	pop   *widget.PopUp
@@ -48,14 +49,6 @@ func (v *ScreenView) openFaceplate(name string) error {
 		b = buildScreen(sc, v.table, v.symbols, v, true)
 		v.faces[name] = b
 	}
-	b.layout.tablet = v.tablet
-	f := &faceplate{name: name, b: b}
-	f.close = widget.NewButtonWithIcon(lang.L("Close"), theme.WindowCloseIcon(), v.closeFaceplate)
-	title := &widget.Label{Text: screenTitle(sc), TextStyle: fyne.TextStyle{Bold: true}}
-	header := container.NewThemeOverride(container.NewBorder(nil, nil, nil, v.touchButton(f.close), title), v.frame.th)
-	// The screen's elements stay outside the header's theme: they scale
-	// with their design, not with the frame.
-	content := container.NewBorder(header, nil, nil, nil, b.root)
 	d := fyne.CurrentApp().Driver()
 	if len(d.AllWindows()) == 0 {
 		return errScreenNoWindow
@@ -64,11 +57,33 @@ func (v *ScreenView) openFaceplate(name string) error {
 	if c == nil {
 		return errScreenNoWindow
 	}
+	b.layout.tablet = v.tablet
+	b.layout.fixedScale = faceplateScale(b.layout.design(), c.Size())
+	f := &faceplate{name: name, b: b}
+	f.close = widget.NewButtonWithIcon(lang.L("Close"), theme.WindowCloseIcon(), v.closeFaceplate)
+	title := &widget.Label{Text: screenTitle(sc), TextStyle: fyne.TextStyle{Bold: true}}
+	header := container.NewThemeOverride(container.NewBorder(nil, nil, nil, v.touchButton(f.close), title), v.frame.th)
+	// The screen's elements stay outside the header's theme: they scale
+	// with their design, not with the frame.
+	content := container.NewBorder(header, nil, nil, nil, b.root)
 	f.pop = widget.NewModalPopUp(content, c)
 	f.pop.Show()
 	v.face = f
 	v.catchUp(b)
 	return nil
+}
+
+// faceplateRoom is the share of the window a faceplate may take, leaving
+// the screen under it in sight around its edges and room for its header.
+const faceplateRoom = 0.85
+
+// faceplateScale is the scale a faceplate of design size d is drawn at in
+// a window of size win: its design size, or smaller to fit.
+func faceplateScale(d, win fyne.Size) float32 {
+	if win.Width <= 0 || win.Height <= 0 {
+		return 1
+	}
+	return min(1, screenScaleFor(d, fyne.NewSize(win.Width*faceplateRoom, win.Height*faceplateRoom-2*screenTouchTarget)))
 }
 
 // closeFaceplate closes the open faceplate, if any.

@@ -44,7 +44,8 @@ type screenActions interface {
 }
 
 // buildScreen makes sc's widgets and binds them to the tags of table.
-// fixed screens (faceplates) are drawn at their design size.
+// fixed screens (faceplates) are drawn at a scale of their own (see
+// screenLayout.fixed), the others scale to the space they are given.
 func buildScreen(sc *project.Screen, table *tags.Table, symbols *symbolSet, act screenActions, fixed bool) *builtScreen {
 	b := &builtScreen{sc: sc}
 	objs := make([]fyne.CanvasObject, 0, len(sc.Elements))
@@ -89,7 +90,7 @@ func buildScreen(sc *project.Screen, table *tags.Table, symbols *symbolSet, act 
 		b.elems = append(b.elems, w)
 		objs = append(objs, w)
 	}
-	b.layout = &screenLayout{b: b, fixed: fixed}
+	b.layout = &screenLayout{b: b, fixed: fixed, fixedScale: 1}
 	b.root = container.New(b.layout, objs...)
 	return b
 }
@@ -164,9 +165,10 @@ func (b *builtScreen) apply(snap []tags.VQT, now time.Time) {
 // its aspect), centred. In the tablet layout a clickable element is at
 // least screenTouchTarget square, grown about its centre.
 type screenLayout struct {
-	b      *builtScreen
-	fixed  bool // at design size (faceplates), whatever the space
-	tablet bool
+	b          *builtScreen
+	fixed      bool    // at fixedScale (faceplates), whatever the space
+	fixedScale float32 // 1, the design size, unless that would not fit the window
+	tablet     bool
 
 	laidSize   fyne.Size // the size and mode of the last layout
 	laidTablet bool
@@ -195,11 +197,12 @@ func screenScaleFor(d, size fyne.Size) float32 {
 	return min(size.Width/d.Width, size.Height/d.Height)
 }
 
-// MinSize is the design size for a faceplate; a screen in the stage
+// MinSize is a faceplate's size at its scale; a screen in the stage
 // scales to whatever it is given.
 func (l *screenLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	if l.fixed {
-		return l.design()
+		d := l.design()
+		return fyne.NewSize(d.Width*l.fixedScale, d.Height*l.fixedScale)
 	}
 	return fyne.Size{}
 }
@@ -207,7 +210,7 @@ func (l *screenLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 func (l *screenLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	l.laidSize, l.laidTablet = size, l.tablet
 	d := l.design()
-	s := float32(1)
+	s := l.fixedScale
 	if !l.fixed {
 		s = screenScaleFor(d, size)
 	}
@@ -220,11 +223,14 @@ func (l *screenLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 		r := eb.rect
 		pos := fyne.NewPos(ox+r[0]*s, oy+r[1]*s)
 		sz := fyne.NewSize(r[2]*s, r[3]*s)
+		inner := fyne.Position{}
 		if l.tablet && eb.tap != nil {
 			grow := fyne.NewSize(max(sz.Width, screenTouchTarget), max(sz.Height, screenTouchTarget))
-			pos = pos.Subtract(fyne.NewPos((grow.Width-sz.Width)/2, (grow.Height-sz.Height)/2))
+			inner = fyne.NewPos((grow.Width-sz.Width)/2, (grow.Height-sz.Height)/2)
+			pos = pos.Subtract(inner)
 			sz = grow
 		}
+		eb.inner = inner
 		el.Move(pos)
 		if eb.scale != s || eb.tablet != l.tablet {
 			eb.scale, eb.tablet = s, l.tablet

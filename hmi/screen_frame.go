@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -64,6 +63,7 @@ type screenFrame struct {
 	forward  *widget.Button
 	treeBtn  *widget.Button
 	crumbs   *fyne.Container // breadcrumb buttons, rebuilt on navigation
+	crumbBox *container.Scroll
 	station  *widget.Label
 	user     *widget.Label
 	devices  *widget.Label
@@ -96,8 +96,13 @@ func newScreenFrame(v *ScreenView) *screenFrame {
 	f.banner = container.NewVBox()
 	f.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 
-	bar := container.NewHBox(f.touch(f.back), f.touch(f.forward), f.touch(f.treeBtn), f.crumbs,
-		layout.NewSpacer(), f.station, f.user, f.devices, f.clock)
+	// The breadcrumbs take the width the rest leaves, and scroll sideways
+	// when a deep chain does not fit a tablet.
+	f.crumbBox = container.NewHScroll(f.crumbs)
+	bar := container.NewBorder(nil, nil,
+		container.NewHBox(f.touch(f.back), f.touch(f.forward), f.touch(f.treeBtn)),
+		container.NewHBox(f.station, f.user, f.devices, f.clock),
+		f.crumbBox)
 	f.top = container.NewThemeOverride(container.NewVBox(bar, f.banner, widget.NewSeparator()), f.th)
 
 	idx := v.idx
@@ -139,9 +144,12 @@ func (f *screenFrame) touch(o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(r, o)
 }
 
-// setTablet sizes the frame for fingers or for a mouse.
+// setTablet sizes the frame for fingers or for a mouse. The tablet layout
+// starts with the screen tree hidden (the Screens button shows it): a
+// tablet's width is for the process.
 func (f *screenFrame) setTablet(on bool) {
 	f.th.on = on
+	f.side.Hidden = on
 	least := fyne.Size{}
 	if on {
 		least = fyne.NewSquareSize(screenTouchTarget)
@@ -155,6 +163,13 @@ func (f *screenFrame) setTablet(on bool) {
 	if s := f.border.Size(); s != (fyne.Size{}) {
 		f.border.Layout.Layout(f.border.Objects, s) // new least sizes, same space
 	}
+	f.scrollCrumbs()
+}
+
+// scrollCrumbs scrolls the breadcrumbs to their end: the screen shown is
+// the one crumb that must be seen.
+func (f *screenFrame) scrollCrumbs() {
+	f.crumbBox.ScrollToOffset(fyne.NewPos(max(f.crumbs.MinSize().Width-f.crumbBox.Size().Width, 0), 0))
 }
 
 // toggleTree shows or hides the screen tree: hidden, a tablet's screen is
@@ -210,6 +225,7 @@ func (f *screenFrame) showNav(v *ScreenView) {
 		f.crumbs.Add(container.NewStack(r, b))
 	}
 	f.top.Refresh()
+	f.scrollCrumbs()
 
 	f.selected = cur
 	for _, s := range chain[:max(len(chain)-1, 0)] {

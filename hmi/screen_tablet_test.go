@@ -35,7 +35,25 @@ func TestTabletLayoutTouchTargets(t *testing.T) {
 			atLeast(t, fmt.Sprintf("clickable %s element %d", el.base().e.Kind, i), el.Size(), screenTouchTarget)
 		}
 	}
-	// Grown about its centre (the frame grew too: the scale is new).
+	// The tree makes room for the process; the Screens button brings it.
+	if f.side.Visible() {
+		t.Error("the screen tree is shown in the tablet layout")
+	}
+	test.Tap(f.treeBtn)
+	if !f.side.Visible() {
+		t.Error("Screens did not show the tree")
+	}
+	test.Tap(f.treeBtn)
+
+	// The target grows about its centre (the frame grew too: the scale is
+	// new), and the button is still drawn at its own size inside it.
+	bg := scrRenderer[*textElemRenderer](t, btn).bg
+	if got, want := bg.Size(), fyne.NewSize(80*btn.scale, 30*btn.scale); !near(got.Width, want.Width) || !near(got.Height, want.Height) {
+		t.Errorf("tablet button drawn at %v, want its own %v", got, want)
+	}
+	if got, want := bg.Position().Add(fyne.NewPos(bg.Size().Width/2, bg.Size().Height/2)), fyne.NewPos(btn.Size().Width/2, btn.Size().Height/2); !near(got.X, want.X) || !near(got.Y, want.Y) {
+		t.Errorf("tablet button drawn centred at %v, want %v", got, want)
+	}
 	s = btn.scale
 	c0 := btn.Position().Add(fyne.NewPos(btn.Size().Width/2, btn.Size().Height/2))
 	want := fyne.NewPos((400+40)*s, (300+15)*s).Add(v.cur.elems[0].Position().Subtract(fyne.NewPos(10*s, 10*s)))
@@ -53,9 +71,9 @@ func TestTabletLayoutTouchTargets(t *testing.T) {
 	if got, want := f.th.Size(theme.SizeNameText), float32(14*screenTabletScale); !near(got, want) {
 		t.Errorf("tablet text %v, want %v", got, want)
 	}
-	// A screen's text never shrinks below the theme's on a tablet.
+	// A screen's text never shrinks below minTabletText on a tablet.
 	v.frame.stage.Resize(fyne.NewSize(400, 300))
-	if got := textOf(t, v, 0).TextSize; got < 14 {
+	if got := textOf(t, v, 0).TextSize; got != minTabletText {
 		t.Errorf("tablet element text %v at scale %v", got, scrElem[*textElem](t, v, 0).scale)
 	}
 	v.frame.stage.Resize(fyne.NewSize(800, 600))
@@ -71,8 +89,8 @@ func TestTabletLayoutTouchTargets(t *testing.T) {
 
 	// Back to the desktop layout.
 	v.SetTabletLayout(false)
-	if got := btn.Size(); !near(got.Height, 30*btn.scale) || f.th.Size(theme.SizeNameText) != 14 {
-		t.Errorf("desktop again: button %v, text %v", got, f.th.Size(theme.SizeNameText))
+	if got := btn.Size(); !near(got.Height, 30*btn.scale) || f.th.Size(theme.SizeNameText) != 14 || !f.side.Visible() {
+		t.Errorf("desktop again: button %v, text %v, tree shown %v", got, f.th.Size(theme.SizeNameText), f.side.Visible())
 	}
 }
 

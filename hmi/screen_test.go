@@ -35,6 +35,9 @@ var scrDefs = []tags.Def{
 	{Name: "_System.Devices.plc2.Connected", Type: tags.TypeBool},
 }
 
+// The station itself is a ScreenStation.
+var _ ScreenStation = (*station.Station)(nil)
+
 // scrFailTag's writes fail as a device exception would.
 const scrFailTag = "Area1.Valve1.Position"
 
@@ -481,6 +484,14 @@ func TestScreenFaceplate(t *testing.T) {
 	test.Tap(v.face.close)
 	if v.face != nil || pop.Visible() {
 		t.Error("Close left the faceplate open")
+	}
+
+	// A faceplate larger than the window is scaled down to fit it.
+	if got := faceplateScale(fyne.NewSize(1280, 800), fyne.NewSize(800, 600)); !near(got, (600*faceplateRoom-2*screenTouchTarget)/800) {
+		t.Errorf("faceplate scale in a small window %v", got)
+	}
+	if got := faceplateScale(fyne.NewSize(300, 200), fyne.NewSize(1400, 900)); got != 1 {
+		t.Errorf("faceplate scale in a large window %v", got)
 	}
 
 	// A nav inside a faceplate navigates the view and closes it.
