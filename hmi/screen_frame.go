@@ -80,6 +80,7 @@ type screenFrame struct {
 	root     *fyne.Container
 	targets  []*canvas.Rectangle // the fixed buttons' least sizes
 	crumbMin []*canvas.Rectangle // the breadcrumbs'
+	rowMin   []*canvas.Rectangle // the tree rows' (the tree makes rows as it needs them)
 	selected string              // the tree's selection, set by showNav
 }
 
@@ -109,10 +110,15 @@ func newScreenFrame(v *ScreenView) *screenFrame {
 	f.tree = widget.NewTree(
 		func(id widget.TreeNodeID) []widget.TreeNodeID { return idx.children[id] },
 		func(id widget.TreeNodeID) bool { return len(idx.children[id]) > 0 },
-		func(bool) fyne.CanvasObject { return widget.NewLabel("") },
+		func(bool) fyne.CanvasObject {
+			r := canvas.NewRectangle(color.Transparent)
+			r.SetMinSize(f.targetSize())
+			f.rowMin = append(f.rowMin, r)
+			return container.NewStack(r, widget.NewLabel(""))
+		},
 		func(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
 			if s, ok := idx.get(id); ok {
-				o.(*widget.Label).SetText(treeLabel(s))
+				o.(*fyne.Container).Objects[1].(*widget.Label).SetText(treeLabel(s))
 			}
 		})
 	f.tree.OnSelected = func(id widget.TreeNodeID) {
@@ -150,11 +156,14 @@ func (f *screenFrame) touch(o fyne.CanvasObject) fyne.CanvasObject {
 func (f *screenFrame) setTablet(on bool) {
 	f.th.on = on
 	f.side.Hidden = on
-	least := fyne.Size{}
-	if on {
-		least = fyne.NewSquareSize(screenTouchTarget)
+	least := f.targetSize()
+	for _, r := range f.targets {
+		r.SetMinSize(least)
 	}
-	for _, r := range append(f.targets, f.crumbMin...) {
+	for _, r := range f.crumbMin {
+		r.SetMinSize(least)
+	}
+	for _, r := range f.rowMin {
 		r.SetMinSize(least)
 	}
 	f.top.Refresh()
@@ -170,6 +179,15 @@ func (f *screenFrame) setTablet(on bool) {
 // the one crumb that must be seen.
 func (f *screenFrame) scrollCrumbs() {
 	f.crumbBox.ScrollToOffset(fyne.NewPos(max(f.crumbs.MinSize().Width-f.crumbBox.Size().Width, 0), 0))
+}
+
+// targetSize is the least size of anything tapped in the frame: a
+// finger's in the tablet layout, none beyond the widget's own otherwise.
+func (f *screenFrame) targetSize() fyne.Size {
+	if f.th.on {
+		return fyne.NewSquareSize(screenTouchTarget)
+	}
+	return fyne.Size{}
 }
 
 // toggleTree shows or hides the screen tree: hidden, a tablet's screen is
@@ -200,10 +218,7 @@ func (f *screenFrame) showNav(v *ScreenView) {
 	chain := v.idx.chain(cur)
 	f.crumbs.Objects = f.crumbs.Objects[:0]
 	f.crumbMin = f.crumbMin[:0]
-	least := fyne.Size{}
-	if f.th.on {
-		least = fyne.NewSquareSize(screenTouchTarget)
-	}
+	least := f.targetSize()
 	for i, s := range chain {
 		if i > 0 {
 			f.crumbs.Add(widget.NewLabel("›"))

@@ -43,6 +43,14 @@ func TestTabletLayoutTouchTargets(t *testing.T) {
 	if !f.side.Visible() {
 		t.Error("Screens did not show the tree")
 	}
+	if len(f.rowMin) == 0 {
+		t.Error("no tree rows")
+	}
+	for _, r := range f.rowMin {
+		if r.MinSize().Height < screenTouchTarget {
+			t.Errorf("tree row target %v", r.MinSize())
+		}
+	}
 	test.Tap(f.treeBtn)
 
 	// The target grows about its centre (the frame grew too: the scale is
