@@ -602,3 +602,24 @@ func (t *namedColorTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) colo
 	}
 	return t.Theme.Color(n, v)
 }
+
+// TestElementsFollowTheTheme draws the same screen under the dark
+// control-room theme: every colour comes from the theme in use.
+func TestElementsFollowTheTheme(t *testing.T) {
+	v, _ := newElementTest(t)
+	must(t, v.Show("overview"))
+	dark := NewDarkTheme()
+	fyne.CurrentApp().Settings().SetTheme(dark) // while area1 is out of sight
+	must(t, v.Show("area1"))
+	darkColor := func(n fyne.ThemeColorName) color.Color { return dark.Color(n, theme.VariantDark) }
+	if got := textOf(t, v, 0).Color; got != darkColor(theme.ColorNameForeground) {
+		t.Errorf("value colour %v under the dark theme", got)
+	}
+	pump := scrRenderer[*symbolRenderer](t, scrElem[*symbolElem](t, v, 6))
+	if !strings.Contains(string(pump.img.Resource.Content()), svgHex(darkColor(theme.ColorNameForeground))) || pump.bg.FillColor != darkColor(theme.ColorNameDisabled) {
+		t.Errorf("running pump under the dark theme: %s, fill %v", pump.img.Resource.Name(), pump.bg.FillColor)
+	}
+	if got := scrRenderer[*gaugeRenderer](t, scrElem[*gaugeElem](t, v, 1)).fill.FillColor; got != darkColor(theme.ColorNameSeparator) {
+		t.Errorf("normal band %v under the dark theme", got)
+	}
+}

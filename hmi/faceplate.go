@@ -57,6 +57,7 @@ func (v *ScreenView) openFaceplate(name string) error {
 	if c == nil {
 		return errScreenNoWindow
 	}
+	b.followTheme()
 	b.layout.tablet = v.tablet
 	b.layout.fixedScale = faceplateScale(b.layout.design(), c.Size())
 	f := &faceplate{name: name, b: b}

@@ -171,6 +171,7 @@ func (v *ScreenView) show(name string) error {
 		b = buildScreen(sc, v.table, v.symbols, v, false)
 		v.built[name] = b
 	}
+	b.followTheme()
 	v.cur = b
 	stage := v.frame.stage
 	stage.Objects = []fyne.CanvasObject{b.root}

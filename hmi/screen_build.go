@@ -22,6 +22,22 @@ type builtScreen struct {
 	elems  []screenElement
 	binds  []screenBinding
 	sparks []*sparkElem
+	theme  fyne.Theme // the app's theme when the screen was last shown
+}
+
+// followTheme redraws every element when the app's theme changed while the
+// screen was out of sight (Fyne refreshes only what is in a window).
+func (b *builtScreen) followTheme() {
+	th := fyne.CurrentApp().Settings().Theme()
+	if b.theme == th {
+		return
+	}
+	if b.theme != nil {
+		for _, el := range b.elems {
+			el.Refresh()
+		}
+	}
+	b.theme = th
 }
 
 // screenBinding ties one slot of an element to a tag. It remembers the VQT it
