@@ -2,6 +2,7 @@ package hmi
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -9,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -52,7 +54,9 @@ const ageInterval = time.Second
 const writeTimeout = 10 * time.Second
 
 // MainWindow is the station window: a header with the station's name and
-// summary, the devices panel, the live tag table and a status line.
+// summary, the devices panel, the live tag table and a status line. When
+// the station can answer history queries (it is a TrendSource) the
+// devices and tags become a "Tags" tab beside a "Trend" tab.
 //
 // One ticker (Start) takes a snapshot of the bus at refreshRate and
 // applies it on the Fyne goroutine; nothing else redraws on its own.
@@ -77,6 +81,11 @@ type MainWindow struct {
 	clock    *widget.Label
 	status   *widget.Label
 	writeDlg *writeDialog // open write dialog, for tests
+	trend    *TrendView   // nil when the station keeps no history to trend
+	tabs     *container.AppTabs
+	trendTab *container.TabItem
+	trendBtn *widget.Button // adds the tag last chosen in the table to the trend
+	picked   string         // the tag last chosen in the table
 
 	mu      sync.Mutex // guards stop, ctx, cancel
 	stop    chan struct{}
@@ -93,7 +102,7 @@ type MainWindow struct {
 func NewWindow(w fyne.Window, st Station) *MainWindow {
 	m := &MainWindow{win: w, st: st, now: time.Now}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
-	m.tags = newTagTable(m.openWrite)
+	m.tags = newTagTable(m.tagChosen)
 	m.devices = newDevicesPanel()
 
 	m.title = &widget.Label{Text: st.Name(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
@@ -105,7 +114,11 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 
 	split := container.NewVSplit(m.devices.table, m.tags.content)
 	split.Offset = 0.25
-	body := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), m.status, nil, nil, split)
+	var center fyne.CanvasObject = split
+	if ts, ok := st.(TrendSource); ok {
+		center = m.addTrend(ts, split)
+	}
+	body := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), m.status, nil, nil, center)
 	m.content = body
 
 	w.SetContent(m.content)
@@ -131,6 +144,9 @@ func (m *MainWindow) Start() {
 	m.stop = stop
 	m.running.Store(true)
 	m.wg.Go(func() { m.run(stop) })
+	if m.trend != nil {
+		m.trend.Start()
+	}
 }
 
 // Stop stops the ticker, cancels writes in flight and waits for both to
@@ -145,6 +161,9 @@ func (m *MainWindow) Stop() {
 	m.cancel()
 	m.mu.Unlock()
 	m.wg.Wait()
+	if m.trend != nil {
+		m.trend.Stop()
+	}
 }
 
 // run is the ticker goroutine. It never waits for the UI: a tick is queued
@@ -231,4 +250,45 @@ func setSummary(l *widget.Label, prefix string, n, m int, suffix string) {
 func (m *MainWindow) setStatus(text string, imp widget.Importance) {
 	m.status.Text, m.status.Importance = text, imp
 	m.status.Refresh()
+}
+
+// addTrend makes the trend and returns the window's tabs: "Tags" (tags,
+// the devices, and a button that trends the tag last chosen in the table)
+// and "Trend". The trend follows now only while its tab is shown.
+func (m *MainWindow) addTrend(ts TrendSource, tagsView fyne.CanvasObject) fyne.CanvasObject {
+	m.trend = NewTrendView(ts, m.win)
+	m.trend.SetShown(false)
+	m.trendBtn = widget.NewButtonWithIcon(lang.L("Trend the chosen tag"), theme.ContentAddIcon(), m.trendPicked)
+	m.trendBtn.Disable()
+	bar := container.NewHBox(layout.NewSpacer(), m.trendBtn)
+	m.trendTab = container.NewTabItem(lang.L("Trend"), m.trend.Content())
+	m.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.L("Tags"), container.NewBorder(nil, bar, nil, nil, tagsView)),
+		m.trendTab,
+	)
+	m.tabs.OnSelected = func(ti *container.TabItem) { m.trend.SetShown(ti == m.trendTab) }
+	return m.tabs
+}
+
+// tagChosen is the tag table's callback: it remembers the tag for the
+// trend button, then offers to write it.
+func (m *MainWindow) tagChosen(id tags.ID) {
+	if m.trendBtn != nil && m.tags.defs != nil && int(id) < m.tags.defs.Len() {
+		m.picked = m.tags.defs.Def(id).Name
+		m.trendBtn.SetText(lang.L("Trend {{.Tag}}", map[string]any{"Tag": m.picked}))
+		m.trendBtn.Enable()
+	}
+	m.openWrite(id)
+}
+
+// trendPicked adds the tag last chosen to the trend and shows the trend.
+func (m *MainWindow) trendPicked() {
+	if m.picked == "" {
+		return
+	}
+	if err := m.trend.AddPen(m.picked); err != nil && !errors.Is(err, ErrPenExists) {
+		m.setStatus(err.Error(), widget.DangerImportance)
+		return
+	}
+	m.tabs.Select(m.trendTab)
 }
