@@ -284,7 +284,13 @@ func (r *gaugeRenderer) Refresh() {
 	if bad {
 		textColor = warn
 	}
-	text := w.shownValue()
+	text := "" // an indicator and a bar have no text of their own, but "?" when bad
+	if bad {
+		text = "?"
+	}
+	if e.Kind == project.KindTank {
+		text = w.shownValue()
+	}
 
 	switch e.Kind {
 	case project.KindIndicator:
@@ -311,12 +317,6 @@ func (r *gaugeRenderer) Refresh() {
 		setElemRect(r.fill, fc, color.Transparent, 0)
 		r.fill.Hidden = math.IsNaN(v)
 		r.pointer.Hidden = true
-	}
-	if e.Kind != project.KindTank {
-		text = "" // an indicator and a bar have no text of their own
-		if bad {
-			text = "?"
-		}
 	}
 	lo, hi := alarmLimits(e)
 	for _, l := range [2]*canvas.Line{r.hiMark, r.loMark} {
