@@ -10,6 +10,7 @@ import (
 
 	"github.com/sightglass/sightglass/assets"
 	"github.com/sightglass/sightglass/hmi"
+	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/station"
 )
 
@@ -31,6 +32,12 @@ func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, log *slo
 	a.Settings().SetTheme(th)
 	w := a.NewWindow("Sightglass — " + st.Name())
 	mw := hmi.NewWindow(w, st)
+	if screens := st.Project().Screens; len(screens) > 0 {
+		sv := hmi.NewScreenView(st, screens, assets.Symbol)
+		if err := mw.AddScreens(sv, firstScreen(screens)); err != nil {
+			log.Warn("screens", "err", err)
+		}
+	}
 	w.Resize(fyne.NewSize(1280, 800))
 	closed := make(chan struct{})
 	go func() {
@@ -46,4 +53,15 @@ func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, log *slo
 	close(closed)
 	mw.Stop()
 	return nil
+}
+
+// firstScreen is the screen the window opens on: the first overview (L1)
+// by name, or else the first screen.
+func firstScreen(screens []project.Screen) string {
+	for _, s := range screens {
+		if s.Level == 1 {
+			return s.Name
+		}
+	}
+	return screens[0].Name
 }

@@ -65,7 +65,11 @@ func elemColorName(th fyne.Theme, n fyne.ThemeColorName) fyne.ThemeColorName {
 	if !ok {
 		return n
 	}
-	if _, _, _, a := th.Color(n, themeVariant()).RGBA(); a == 0 {
+	c := th.Color(n, themeVariant())
+	if c == nil { // some themes (Fyne's test theme) answer nil
+		return fb
+	}
+	if _, _, _, a := c.RGBA(); a == 0 {
 		return fb
 	}
 	return n
@@ -73,7 +77,10 @@ func elemColorName(th fyne.Theme, n fyne.ThemeColorName) fyne.ThemeColorName {
 
 // elemColor is th's colour n, or its fallback's.
 func elemColor(th fyne.Theme, n fyne.ThemeColorName) color.Color {
-	return th.Color(elemColorName(th, n), themeVariant())
+	if c := th.Color(elemColorName(th, n), themeVariant()); c != nil {
+		return c
+	}
+	return color.Transparent
 }
 
 func themeVariant() fyne.ThemeVariant { return fyne.CurrentApp().Settings().ThemeVariant() }

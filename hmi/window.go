@@ -83,6 +83,9 @@ type MainWindow struct {
 	writeDlg *writeDialog // open write dialog, for tests
 	trend    *TrendView   // nil when the station keeps no history to trend
 	tabs     *container.AppTabs
+	screens  *ScreenView       // nil: the project has no process screens
+	body     *fyne.Container   // the window's border layout; Objects[0] is center
+	center   fyne.CanvasObject // the tags view, or the tabs
 	trendTab *container.TabItem
 	trendBtn *widget.Button // adds the tag last chosen in the table to the trend
 	picked   string         // the tag last chosen in the table
@@ -120,6 +123,7 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	}
 	body := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), m.status, nil, nil, center)
 	m.content = body
+	m.body, m.center = body, center
 
 	w.SetContent(m.content)
 	w.SetOnClosed(m.Stop)
@@ -147,6 +151,9 @@ func (m *MainWindow) Start() {
 	if m.trend != nil {
 		m.trend.Start()
 	}
+	if m.screens != nil {
+		m.screens.Start()
+	}
 }
 
 // Stop stops the ticker, cancels writes in flight and waits for both to
@@ -163,6 +170,9 @@ func (m *MainWindow) Stop() {
 	m.wg.Wait()
 	if m.trend != nil {
 		m.trend.Stop()
+	}
+	if m.screens != nil {
+		m.screens.Stop()
 	}
 }
 
@@ -268,6 +278,25 @@ func (m *MainWindow) addTrend(ts TrendSource, tagsView fyne.CanvasObject) fyne.C
 	)
 	m.tabs.OnSelected = func(ti *container.TabItem) { m.trend.SetShown(ti == m.trendTab) }
 	return m.tabs
+}
+
+// AddScreens puts the project's process screens in the window's first
+// tab, showing screen first (an L1 overview), and runs them with the
+// window: call it before Start.
+func (m *MainWindow) AddScreens(sv *ScreenView, first string) error {
+	if err := sv.Show(first); err != nil {
+		return err
+	}
+	m.screens = sv
+	tab := container.NewTabItem(lang.L("Screens"), sv.Content())
+	if m.tabs == nil {
+		m.tabs = container.NewAppTabs(container.NewTabItem(lang.L("Tags"), m.center))
+		m.body.Objects[0] = m.tabs
+	}
+	m.tabs.Items = append([]*container.TabItem{tab}, m.tabs.Items...)
+	m.tabs.SelectIndex(0)
+	m.tabs.Refresh()
+	return nil
 }
 
 // tagChosen is the tag table's callback: it remembers the tag for the

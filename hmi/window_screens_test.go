@@ -1,0 +1,51 @@
+package hmi
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"go.uber.org/goleak"
+
+	"github.com/sightglass/sightglass/assets"
+	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/project"
+	"github.com/sightglass/sightglass/tags"
+)
+
+// windowScrStation is the screens' test station with the devices the
+// window also asks for.
+type windowScrStation struct{ *scrStation }
+
+func (windowScrStation) Devices() []drivers.Stats { return nil }
+
+// TestWindowWithScreens puts the demo project's screens in the station
+// window: the Screens tab comes first and shows the overview, and the
+// window runs and stops them.
+func TestWindowWithScreens(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	p, err := project.LoadFS(assets.Demo(), "assets/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	defs := append([]tags.Def(nil), p.Tags...)
+	for _, d := range p.Devices {
+		defs = append(defs, drivers.SystemTagNames(d.Name)...)
+	}
+	st := windowScrStation{newScrStation(defs)}
+	w := a.NewWindow("test")
+	defer w.Close()
+	m := NewWindow(w, st)
+	sv := NewScreenView(st, p.Screens, assets.Symbol)
+	if err := m.AddScreens(sv, "no-such-screen"); err == nil {
+		t.Error("AddScreens accepted an unknown first screen")
+	}
+	if err := m.AddScreens(sv, "overview"); err != nil {
+		t.Fatal(err)
+	}
+	if m.tabs == nil || len(m.tabs.Items) < 2 || m.tabs.Selected().Text != "Screens" || sv.Current() != "overview" {
+		t.Fatalf("tabs %v, current %q", m.tabs, sv.Current())
+	}
+	m.Start()
+	m.Stop()
+}
