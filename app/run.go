@@ -28,6 +28,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	headless := fs.Bool("headless", false, "run without a window, logging a summary every few seconds")
 	noHistory := fs.Bool("no-history", false, "do not record history")
 	themeName := fs.String("theme", "light", "window theme: light (daylight, tablets) or dark (control rooms)")
+	open := fs.String("open", "", "open the window on a tab (screens, tags, trend) or a process screen by name")
+	pens := fs.String("pens", "", "comma-separated tags to put on the trend")
 	debug := fs.Bool("debug", false, "log at debug level")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -64,7 +66,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	go func() { logSummaries(sctx, st, log); close(summaryDone) }()
 	if *headless {
 		<-ctx.Done()
-	} else if err := runWindow(ctx, st, th, log); err != nil {
+	} else if err := runWindow(ctx, st, th, *open, *pens, log); err != nil {
 		stopSummary()
 		<-summaryDone
 		return err

@@ -18,10 +18,11 @@ import (
 )
 
 // TestSmoke starts the real `sightglass run` (the demo plant) in a real
-// window under Xvfb, checks that the window shows live values — two
-// screenshots a moment apart differ while the station reports good tags —
-// keeps the screenshots under out/smoke (git-ignored), and checks that
-// SIGTERM stops it cleanly with status 0.
+// window under Xvfb, once for each view — every demo screen, the tag
+// table, a trend, the dark theme — checks that the window shows live
+// values (two screenshots a moment apart differ while the station reports
+// good tags), keeps the screenshots under out/smoke (git-ignored), and
+// checks that SIGTERM stops it cleanly with status 0.
 //
 // It builds the binary without the ci tag, so it needs cgo and the GL
 // headers (scripts/deps.sh run) and Xvfb and ImageMagick's import
@@ -50,7 +51,33 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.Command(bin, "run", "--data", filepath.Join(tmp, "data"))
+	// One run a view: the demo opens on its L1 overview screen; the others
+	// are asked for with --open (and --pens for the trend).
+	views := []struct {
+		name string
+		args []string
+	}{
+		{"overview", nil},
+		{"tanks", []string{"--open", "tanks"}},
+		{"pump1", []string{"--open", "pump1"}},
+		{"diagnostics", []string{"--open", "diagnostics"}},
+		{"tags", []string{"--open", "tags"}},
+		{"trend", []string{"--open", "trend", "--pens", "Plant.Tank1.Level,Plant.Tank2.Level,Plant.Flow.Rate"}},
+		{"dark", []string{"--theme", "dark"}},
+	}
+	for _, v := range views {
+		t.Run(v.name, func(t *testing.T) {
+			args := append([]string{"run", "--data", filepath.Join(tmp, "data-"+v.name)}, v.args...)
+			smokeView(t, bin, display, filepath.Join(shots, v.name), args)
+		})
+	}
+}
+
+// smokeView runs the binary with args in display, waits for a window that
+// changes (live values) while the station reports good tags, keeps its
+// screenshots as prefix-N.png, and stops it with SIGTERM.
+func smokeView(t *testing.T, bin, display, prefix string, args []string) {
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1")
 	var logs syncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -68,7 +95,7 @@ func TestSmoke(t *testing.T) {
 
 	// Wait for a window with content: the first screenshot that is not one
 	// flat colour. Cold GL start-up under llvmpipe takes a few seconds.
-	first := filepath.Join(shots, "window-1.png")
+	first := prefix + "-1.png"
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		img, err := screenshot(display, first)
@@ -93,7 +120,7 @@ func TestSmoke(t *testing.T) {
 	var changed int
 	for i := 2; i <= 10 && changed == 0; i++ {
 		time.Sleep(700 * time.Millisecond)
-		b, err := screenshot(display, filepath.Join(shots, fmt.Sprintf("window-%d.png", i)))
+		b, err := screenshot(display, fmt.Sprintf("%s-%d.png", prefix, i))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +129,7 @@ func TestSmoke(t *testing.T) {
 	if changed == 0 {
 		t.Errorf("the window did not change in 6 s: no live values\nlog:\n%s", logs.String())
 	}
-	t.Logf("%d pixels changed between screenshots (kept in %s)", changed, shots)
+	t.Logf("%d pixels changed between screenshots (kept as %s-*.png)", changed, prefix)
 	// The station's own summary line (every few seconds, window or not)
 	// must report good tags from the demo plant.
 	goodLine := regexp.MustCompile(`devices connected, ([1-9][0-9]*)/[0-9]+ tags good`)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -20,7 +21,7 @@ const appID = "io.sightglass.station"
 // runWindow opens the station window and runs the UI until the window is
 // closed or ctx ends (SIGINT/SIGTERM). This is the only place the Fyne app
 // is created.
-func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, log *slog.Logger) error {
+func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, open, pens string, log *slog.Logger) error {
 	// English and Simplified Chinese, chosen from the user's locale
 	// (LANG=zh_CN.UTF-8); a missing key shows the English text.
 	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
@@ -36,6 +37,16 @@ func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, log *slo
 		sv := hmi.NewScreenView(st, screens, assets.Symbol)
 		if err := mw.AddScreens(sv, firstScreen(screens)); err != nil {
 			log.Warn("screens", "err", err)
+		}
+	}
+	if pens != "" {
+		if err := mw.AddPens(strings.Split(pens, ",")); err != nil {
+			return exitError{code: exitUsage, msg: "--pens: " + err.Error()}
+		}
+	}
+	if open != "" {
+		if err := mw.Open(open); err != nil {
+			return exitError{code: exitUsage, msg: "--open: " + err.Error()}
 		}
 	}
 	w.Resize(fyne.NewSize(1280, 800))

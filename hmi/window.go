@@ -3,6 +3,7 @@ package hmi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -67,28 +68,30 @@ type MainWindow struct {
 	now     func() time.Time // time.Now; tests pin it
 
 	// UI state, touched only on the Fyne goroutine (callbacks and fyne.Do).
-	bus      *tags.Bus
-	snap     []tags.VQT // reused for every snapshot
-	version  uint64     // bus version snap reflects
-	fresh    bool       // snap holds a snapshot of bus
-	good     int        // tags of good quality in snap
-	lastAge  time.Time  // when ages were last redrawn
-	tags     *tagTable
-	devices  *devicesPanel
-	title    *widget.Label
-	devSum   *widget.Label
-	tagSum   *widget.Label
-	clock    *widget.Label
-	status   *widget.Label
-	writeDlg *writeDialog // open write dialog, for tests
-	trend    *TrendView   // nil when the station keeps no history to trend
-	tabs     *container.AppTabs
-	screens  *ScreenView       // nil: the project has no process screens
-	body     *fyne.Container   // the window's border layout; Objects[0] is center
-	center   fyne.CanvasObject // the tags view, or the tabs
-	trendTab *container.TabItem
-	trendBtn *widget.Button // adds the tag last chosen in the table to the trend
-	picked   string         // the tag last chosen in the table
+	bus        *tags.Bus
+	snap       []tags.VQT // reused for every snapshot
+	version    uint64     // bus version snap reflects
+	fresh      bool       // snap holds a snapshot of bus
+	good       int        // tags of good quality in snap
+	lastAge    time.Time  // when ages were last redrawn
+	tags       *tagTable
+	devices    *devicesPanel
+	title      *widget.Label
+	devSum     *widget.Label
+	tagSum     *widget.Label
+	clock      *widget.Label
+	status     *widget.Label
+	writeDlg   *writeDialog // open write dialog, for tests
+	trend      *TrendView   // nil when the station keeps no history to trend
+	tabs       *container.AppTabs
+	screens    *ScreenView       // nil: the project has no process screens
+	body       *fyne.Container   // the window's border layout; Objects[0] is center
+	center     fyne.CanvasObject // the tags view, or the tabs
+	trendTab   *container.TabItem
+	tagsTab    *container.TabItem // nil until there are tabs
+	screensTab *container.TabItem
+	trendBtn   *widget.Button // adds the tag last chosen in the table to the trend
+	picked     string         // the tag last chosen in the table
 
 	mu      sync.Mutex // guards stop, ctx, cancel
 	stop    chan struct{}
@@ -272,10 +275,8 @@ func (m *MainWindow) addTrend(ts TrendSource, tagsView fyne.CanvasObject) fyne.C
 	m.trendBtn.Disable()
 	bar := container.NewHBox(layout.NewSpacer(), m.trendBtn)
 	m.trendTab = container.NewTabItem(lang.L("Trend"), m.trend.Content())
-	m.tabs = container.NewAppTabs(
-		container.NewTabItem(lang.L("Tags"), container.NewBorder(nil, bar, nil, nil, tagsView)),
-		m.trendTab,
-	)
+	m.tagsTab = container.NewTabItem(lang.L("Tags"), container.NewBorder(nil, bar, nil, nil, tagsView))
+	m.tabs = container.NewAppTabs(m.tagsTab, m.trendTab)
 	m.tabs.OnSelected = func(ti *container.TabItem) { m.trend.SetShown(ti == m.trendTab) }
 	return m.tabs
 }
@@ -289,13 +290,48 @@ func (m *MainWindow) AddScreens(sv *ScreenView, first string) error {
 	}
 	m.screens = sv
 	tab := container.NewTabItem(lang.L("Screens"), sv.Content())
+	m.screensTab = tab
 	if m.tabs == nil {
-		m.tabs = container.NewAppTabs(container.NewTabItem(lang.L("Tags"), m.center))
+		m.tagsTab = container.NewTabItem(lang.L("Tags"), m.center)
+		m.tabs = container.NewAppTabs(m.tagsTab)
 		m.body.Objects[0] = m.tabs
 	}
 	m.tabs.Items = append([]*container.TabItem{tab}, m.tabs.Items...)
 	m.tabs.SelectIndex(0)
 	m.tabs.Refresh()
+	return nil
+}
+
+// ErrUnknownView: Open was given neither a tab nor a screen.
+var ErrUnknownView = errors.New("no such tab or screen")
+
+// Open shows a tab ("tags", "trend", "screens") or a process screen by
+// name: what `sightglass run --open` asks for.
+func (m *MainWindow) Open(name string) error {
+	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab}
+	switch ti, isTab := tabs[name]; {
+	case isTab && ti != nil:
+		m.tabs.Select(ti)
+		return nil
+	case name == "tags" && m.tabs == nil: // the tags view is all there is
+		return nil
+	case !isTab && m.screens != nil && m.screens.Show(name) == nil:
+		m.tabs.Select(m.screensTab)
+		return nil
+	}
+	return fmt.Errorf("%q: %w", name, ErrUnknownView)
+}
+
+// AddPens adds tags to the trend, as `sightglass run --pens` asks.
+func (m *MainWindow) AddPens(names []string) error {
+	if m.trend == nil {
+		return fmt.Errorf("trend: %w", ErrUnknownView)
+	}
+	for _, n := range names {
+		if err := m.trend.AddPen(n); err != nil && !errors.Is(err, ErrPenExists) {
+			return err
+		}
+	}
 	return nil
 }
 

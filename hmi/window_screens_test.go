@@ -1,6 +1,7 @@
 package hmi
 
 import (
+	"errors"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -48,4 +49,37 @@ func TestWindowWithScreens(t *testing.T) {
 	}
 	m.Start()
 	m.Stop()
+}
+
+func TestWindowOpen(t *testing.T) {
+	p, err := project.LoadFS(assets.Demo(), "assets/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	defs := append([]tags.Def(nil), p.Tags...)
+	st := windowScrStation{newScrStation(defs)}
+	w := a.NewWindow("test")
+	defer w.Close()
+	m := NewWindow(w, st)
+	if err := m.Open("tags"); err != nil {
+		t.Errorf("Open(tags) with no tabs: %v", err)
+	}
+	if err := m.Open("trend"); !errors.Is(err, ErrUnknownView) {
+		t.Errorf("Open(trend) without history: %v", err)
+	}
+	if err := m.AddScreens(NewScreenView(st, p.Screens, assets.Symbol), "overview"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, tab string }{{"tags", "Tags"}, {"screens", "Screens"}, {"pump1", "Screens"}} {
+		if err := m.Open(c.name); err != nil || m.tabs.Selected().Text != c.tab {
+			t.Errorf("Open(%s): %v, tab %q", c.name, err, m.tabs.Selected().Text)
+		}
+	}
+	if m.screens.Current() != "pump1" {
+		t.Errorf("current screen %q, want pump1", m.screens.Current())
+	}
+	if err := m.Open("nowhere"); !errors.Is(err, ErrUnknownView) {
+		t.Errorf("Open(nowhere): %v", err)
+	}
 }
