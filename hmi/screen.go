@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -90,12 +88,7 @@ type ScreenView struct {
 	frame      *screenFrame
 	content    fyne.CanvasObject
 
-	mu      sync.Mutex // guards stop, ctx, cancel
-	stop    chan struct{}
-	ctx     context.Context // parent of writes and history reads; cancelled by Stop
-	cancel  context.CancelFunc
-	running atomic.Bool    // ticks queued before Stop do nothing after it
-	wg      sync.WaitGroup // the ticker, writes and history reads in flight
+	uiLoop // the ticker; ctx is the parent of writes and history reads, wg counts them
 }
 
 // NewScreenView builds the view for screens and shows the first L1 screen.
@@ -111,7 +104,7 @@ func NewScreenView(st ScreenStation, screens []project.Screen, symbol func(name 
 		hist:       newNavHistory(),
 		autoTablet: true,
 	}
-	v.ctx, v.cancel = context.WithCancel(context.Background())
+	v.initLoop()
 	v.frame = newScreenFrame(v)
 	v.content = v.frame.root
 	v.setBus(st.Bus())
@@ -220,47 +213,13 @@ func (v *ScreenView) setBus(bus *tags.Bus) {
 
 // Start starts the ticker. It does nothing if the view is running.
 func (v *ScreenView) Start() {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.stop != nil {
-		return
-	}
-	if v.ctx.Err() != nil { // restarted after Stop
-		v.ctx, v.cancel = context.WithCancel(context.Background())
-	}
-	stop := make(chan struct{})
-	v.stop = stop
-	v.running.Store(true)
-	v.wg.Go(func() { v.run(stop) })
+	v.startLoop(func(_ context.Context, stop <-chan struct{}) { tickEvery(stop, screenRefresh, v.tick) })
 }
 
 // Stop stops the ticker, cancels writes and history reads in flight and
 // waits for them to end. It may be called again.
 func (v *ScreenView) Stop() {
-	v.mu.Lock()
-	if v.stop != nil {
-		close(v.stop)
-		v.stop = nil
-	}
-	v.running.Store(false)
-	v.cancel()
-	v.mu.Unlock()
-	v.wg.Wait()
-}
-
-// run is the ticker goroutine. It never waits for the UI: a tick is queued
-// with fyne.Do, so Stop called on the Fyne goroutine cannot deadlock.
-func (v *ScreenView) run(stop <-chan struct{}) {
-	t := time.NewTicker(screenRefresh)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-			fyne.Do(v.tick)
-		}
-	}
+	v.stopLoop()
 }
 
 func (v *ScreenView) tick() {

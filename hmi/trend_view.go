@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -109,13 +107,8 @@ type TrendView struct {
 	status     *widget.Label
 	content    fyne.CanvasObject
 
-	mu      sync.Mutex // guards stop, ctx, cancel
-	stop    chan struct{}
-	ctx     context.Context // the worker's: cancelled by Stop
-	cancel  context.CancelFunc
-	running atomic.Bool    // answers queued before Stop are not shown after it
-	wg      sync.WaitGroup // the worker
-	reqs    chan trendQuery
+	uiLoop // the worker; ctx is its, cancelled by Stop; answers queued before Stop are not shown after it
+	reqs   chan trendQuery
 
 	tickEvery time.Duration // liveTick; tests lengthen it
 	applied   func()        // tests: called after an answer is shown
@@ -130,7 +123,7 @@ func NewTrendView(src TrendSource, win fyne.Window) *TrendView {
 		length: defaultRange, live: true, shown: true, bridge: defaultBridge,
 		reqs: make(chan trendQuery, 1), tickEvery: liveTick,
 	}
-	v.ctx, v.cancel = context.WithCancel(context.Background())
+	v.initLoop()
 	v.plot = newTrendPlot()
 	v.plot.onView = v.userView
 	v.plot.onCursor = func(int64) { v.showReadout() }
@@ -184,33 +177,14 @@ func (v *TrendView) newToolbar() *fyne.Container {
 
 // Start starts the worker. It does nothing if the trend is running.
 func (v *TrendView) Start() {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.stop != nil {
-		return
-	}
-	if v.ctx.Err() != nil { // restarted after Stop
-		v.ctx, v.cancel = context.WithCancel(context.Background())
-	}
-	stop := make(chan struct{})
-	v.stop = stop
-	v.running.Store(true)
-	ctx, every := v.ctx, v.tickEvery
-	v.wg.Go(func() { v.run(ctx, stop, every) })
+	every := v.tickEvery
+	v.startLoop(func(ctx context.Context, stop <-chan struct{}) { v.run(ctx, stop, every) })
 }
 
 // Stop cancels the query in flight, stops the worker and waits for it.
 // It may be called again.
 func (v *TrendView) Stop() {
-	v.mu.Lock()
-	if v.stop != nil {
-		close(v.stop)
-		v.stop = nil
-	}
-	v.running.Store(false)
-	v.cancel()
-	v.mu.Unlock()
-	v.wg.Wait()
+	v.stopLoop()
 }
 
 // run is the worker: it runs the newest query and ticks the live view.

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -93,12 +91,7 @@ type MainWindow struct {
 	trendBtn   *widget.Button // adds the tag last chosen in the table to the trend
 	picked     string         // the tag last chosen in the table
 
-	mu      sync.Mutex // guards stop, ctx, cancel
-	stop    chan struct{}
-	ctx     context.Context // parent of writes; cancelled by Stop
-	cancel  context.CancelFunc
-	running atomic.Bool    // ticks queued before Stop do nothing after it
-	wg      sync.WaitGroup // the ticker and writes in flight
+	uiLoop // the ticker; ctx is the parent of writes, wg counts writes in flight
 }
 
 // NewWindow builds the station window into w (setting its content and its
@@ -107,7 +100,7 @@ type MainWindow struct {
 // a.Settings().SetTheme(hmi.NewTheme()).
 func NewWindow(w fyne.Window, st Station) *MainWindow {
 	m := &MainWindow{win: w, st: st, now: time.Now}
-	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.initLoop()
 	m.tags = newTagTable(m.tagChosen)
 	m.devices = newDevicesPanel()
 
@@ -139,18 +132,7 @@ func (m *MainWindow) Content() fyne.CanvasObject { return m.content }
 
 // Start starts the ticker. It does nothing if the window is running.
 func (m *MainWindow) Start() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.stop != nil {
-		return
-	}
-	if m.ctx.Err() != nil { // restarted after Stop
-		m.ctx, m.cancel = context.WithCancel(context.Background())
-	}
-	stop := make(chan struct{})
-	m.stop = stop
-	m.running.Store(true)
-	m.wg.Go(func() { m.run(stop) })
+	m.startLoop(func(_ context.Context, stop <-chan struct{}) { tickEvery(stop, refreshInterval, m.tick) })
 	if m.trend != nil {
 		m.trend.Start()
 	}
@@ -162,35 +144,12 @@ func (m *MainWindow) Start() {
 // Stop stops the ticker, cancels writes in flight and waits for both to
 // end. It is called when the window closes and may be called again.
 func (m *MainWindow) Stop() {
-	m.mu.Lock()
-	if m.stop != nil {
-		close(m.stop)
-		m.stop = nil
-	}
-	m.running.Store(false)
-	m.cancel()
-	m.mu.Unlock()
-	m.wg.Wait()
+	m.stopLoop()
 	if m.trend != nil {
 		m.trend.Stop()
 	}
 	if m.screens != nil {
 		m.screens.Stop()
-	}
-}
-
-// run is the ticker goroutine. It never waits for the UI: a tick is queued
-// with fyne.Do, so Stop called on the Fyne goroutine cannot deadlock.
-func (m *MainWindow) run(stop <-chan struct{}) {
-	t := time.NewTicker(refreshInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-			fyne.Do(m.tick)
-		}
 	}
 }
 
