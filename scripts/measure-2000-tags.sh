@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Measures the window with 2,000 tags bound on one screen, all changing at
+# 1 Hz: CPU of the whole station process (polling, bus, screen refresh and
+# drawing under Xvfb with Mesa's software GL) and its RSS, each minute.
+#
+#   scripts/measure-2000-tags.sh [MINUTES]     (default 10; needs `make build`, Xvfb, mbpoll)
+set -euo pipefail
+minutes=${1:-10}
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$top/bin/sightglass
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+# A project of 2,000 float32 tags on the demo plant's noisy flow meter and
+# vibration transmitter (they change every poll once P1 runs), and one
+# screen that shows every one of them as a value element, 40 by 50.
+mkdir -p "$work/project/screens"
+python3 - "$work/project" "$port" <<'PY'
+import sys
+d, port = sys.argv[1], sys.argv[2]
+tags, els = [], []
+for i in range(2000):
+    addr, order = ("ir:11", "CDAB") if i % 2 == 0 else ("ir:6", "ABCD")
+    tags.append(f"  - {{name: Grid.T{i:04d}, device: plant, address: \"{addr}\", type: float32, order: {order}}}")
+    r, c = divmod(i, 40)
+    els.append(f"  - {{kind: value, tag: Grid.T{i:04d}, x: {c*48}, y: {r*18}, w: 46, h: 16}}")
+open(f"{d}/project.yaml", "w").write(
+    "station:\n  name: 2000 tags\ndevices:\n  - name: plant\n    driver: modbus-tcp\n"
+    f"    address: 127.0.0.1:{port}\n    poll: 1s\ntags:\n" + "\n".join(tags) + "\n")
+open(f"{d}/screens/grid.yaml", "w").write(
+    "title: Grid\nlevel: 1\nsize: [1920, 900]\nelements:\n" + "\n".join(els) + "\n")
+PY
+
+"$bin" sim --listen "127.0.0.1:$port" >"$work/sim.log" 2>&1 &
+Xvfb :93 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+sleep 1
+mbpoll -m tcp -p "$port" -a 1 -t 0 -r 1 -1 127.0.0.1 1 >/dev/null   # start P1: the flow moves
+DISPLAY=:93 "$bin" run --project "$work/project" --data "$work/data" --no-history >"$work/run.log" 2>&1 &
+pid=$!
+sleep 10
+hz=$(getconf CLK_TCK)
+t0=$(awk '{print $14+$15}' /proc/$pid/stat); start=$(date +%s)
+echo "2,000 tags on screen at 1 Hz, $(nproc) cores; start: $(grep VmRSS /proc/$pid/status | tr -s ' \t' ' ')"
+for m in $(seq 1 "$minutes"); do
+  sleep 60
+  t1=$(awk '{print $14+$15}' /proc/$pid/stat); now=$(date +%s)
+  echo "minute $m: $(( (t1-t0)*1000/((now-start)*hz) ))‰ of one core on average; $(grep VmRSS /proc/$pid/status | tr -s ' \t' ' ')"
+done
