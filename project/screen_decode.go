@@ -3,7 +3,6 @@ package project
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -157,22 +156,9 @@ func (d *screenDecoder) item(line int) bool {
 func decodeScreen(r *report, file, name string, data []byte) screenEntry {
 	e := screenEntry{s: Screen{Name: name, File: file}, marks: newMarks(file, 0)}
 	d := &screenDecoder{yamlDecoder: &yamlDecoder{file: file, r: r}}
-	docs, err := parseYAML(data)
-	if err != nil {
-		line, msg := 0, strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := syntaxLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		d.add(line, "syntax error: %s", msg)
+	root, ok := d.parseRoot(data, "a screen")
+	if !ok {
 		return e
-	}
-	if len(docs) > 1 {
-		d.add(docs[1].Line, "a second YAML document (---): a screen is one document")
-	}
-	var root *yaml.Node
-	if len(docs) > 0 && len(docs[0].Content) > 0 {
-		root = deref(docs[0].Content[0])
 	}
 	switch {
 	case isNull(root):

@@ -29,9 +29,11 @@ type decoded struct {
 // syntaxLine picks the line out of a yaml error: "yaml: line 7: ...".
 var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// decodeYAML decodes project.yaml into out, reporting every problem.
-func decodeYAML(r *report, file string, data []byte, out *decoded) {
-	d := &yamlDecoder{file: file, r: r}
+// parseRoot parses data as the one YAML document of a file holding what
+// ("a project", "a screen") and returns its root node, which may be null
+// or not a mapping (the caller says what it wants). A syntax error is
+// reported and ok is false; a second document is reported.
+func (d *yamlDecoder) parseRoot(data []byte, what string) (root *yaml.Node, ok bool) {
 	docs, err := parseYAML(data)
 	if err != nil {
 		line, msg := 0, strings.TrimPrefix(err.Error(), "yaml: ")
@@ -40,16 +42,25 @@ func decodeYAML(r *report, file string, data []byte, out *decoded) {
 			msg = m[2]
 		}
 		d.add(line, "syntax error: %s", msg)
-		return
+		return nil, false
 	}
-	out.devicesKnown = true
 	if len(docs) > 1 {
-		d.add(docs[1].Line, "a second YAML document (---): a project is one document")
+		d.add(docs[1].Line, "a second YAML document (---): %s is one document", what)
 	}
-	var root *yaml.Node
 	if len(docs) > 0 && len(docs[0].Content) > 0 {
 		root = deref(docs[0].Content[0])
 	}
+	return root, true
+}
+
+// decodeYAML decodes project.yaml into out, reporting every problem.
+func decodeYAML(r *report, file string, data []byte, out *decoded) {
+	d := &yamlDecoder{file: file, r: r}
+	root, ok := d.parseRoot(data, "a project")
+	if !ok {
+		return
+	}
+	out.devicesKnown = true
 	switch {
 	case isNull(root):
 		d.add(0, `missing "station"`)
