@@ -1,7 +1,6 @@
 package project
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,38 +111,7 @@ func TestLoadScreensGood(t *testing.T) {
 // TestLoadScreensBad loads every project under testdata/screens/bad and
 // compares the problems, one per line, with its want.txt.
 func TestLoadScreensBad(t *testing.T) {
-	const root = "testdata/screens/bad"
-	cases, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
-		dir := filepath.ToSlash(filepath.Join(root, c.Name()))
-		t.Run(c.Name(), func(t *testing.T) {
-			p, err := Load(dir)
-			var ps Problems
-			if !errors.As(err, &ps) || p != nil {
-				t.Fatalf("Load = %v, %v; want nil, Problems", p, err)
-			}
-			got := err.Error() + "\n"
-			wantFile := filepath.Join(dir, "want.txt")
-			if *update {
-				if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(wantFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("problems:\n%s\nwant:\n%s", got, want)
-			}
-			if len(ps) != strings.Count(got, "\n") {
-				t.Errorf("%d problems but %d lines: a message spans lines", len(ps), strings.Count(got, "\n"))
-			}
-		})
-	}
+	checkBadProjects(t, "testdata/screens/bad")
 }
 
 // screenProject is a project.yaml for screens in tests.
