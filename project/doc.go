@@ -1,6 +1,6 @@
 // Package project loads a Sightglass project folder: project.yaml (the
-// station, its devices and tags) and, optionally, tags.csv (more tags, as
-// a spreadsheet exports them).
+// station, its devices, tags, history and alarms) and, optionally,
+// tags.csv (more tags, as a spreadsheet exports them).
 //
 // project.yaml:
 //
@@ -31,6 +31,27 @@
 //	  raw: 365d        # keep raw samples this long; default: forever
 //	  rollups: 10y     # keep the 1-minute and 1-hour rollups this long, not less than raw; default: forever
 //	  partition: 24h   # span of one raw history file, 1h to 31d; default 24h
+//	alarms:
+//	  shelve_max: {critical: 1h, high: 2h, medium: 4h, low: 8h, diagnostic: 12h}   # the defaults
+//	  require_comment: false   # acknowledging, shelving... need a comment; default false
+//	  defaults: {on_delay: 2s, off_delay: 5s, realarm: 30m, ack: true, latched: false}
+//	  tags:
+//	    - tag: Area1.Tank1.Level
+//	      area: Area1.Tank1                 # default: the tag's name without its last element
+//	      suppress: not Area1.Pump1.Running # default of its alarms' suppress
+//	      hihi: {limit: 95, priority: critical}
+//	      hi:   {limit: 90, priority: high, deadband: 2, on_delay: 2s, off_delay: 5s, realarm: 30m,
+//	             message: "Tank 1 high: {value} (limit {limit})"}
+//	      lo:   {limit: 10, priority: medium, suppress: "not Area1.Pump1.Running"}
+//	      lolo: {limit: 5, priority: high, latched: true, ack: true}
+//	      deviation: {setpoint: Area1.Tank1.Setpoint, limit: 5, priority: low}
+//	      rate: {limit: 0.5, priority: low}   # units per second
+//	    - tag: Area1.Pump1.Fault
+//	      state: {value: true, priority: high}   # the abnormal value
+//	    - tag: _System.Devices.plc1.Connected
+//	      state: {value: false, priority: diagnostic}
+//	    - tag: Flow.Meter2.Total
+//	      bad: {priority: diagnostic}         # bad quality
 //
 // Merge keys (<<: *anchor) may share settings between items.
 //
@@ -44,6 +65,36 @@
 // the longest time without a stored point (default 10m), and compdev, the
 // swinging-door deadband (0 or more), with compmax (default 8h). Only
 // numeric tags have them, and excmax and compmax only with their deadband.
+//
+// The alarms section (ISA-18.2) lists each tag's alarms in one entry: tag
+// (one of the project's tags or a device's system tag, as on a screen)
+// and one or more alarms, at most one of each kind: hihi, hi (value ≥
+// limit), lo, lolo (value ≤ limit), deviation (|value − setpoint tag| ≥
+// limit), rate (|change per second| ≥ limit), state (value equals the
+// abnormal value) and bad (bad quality). Limit alarms are on numeric
+// tags, and take limit (required), in the tag's units, and deadband (0
+// or more; how far back inside the limit the value must go to clear);
+// their limits keep hihi ≥ hi > lo ≥ lolo. A deviation's setpoint is a
+// numeric tag (required); its limit, like a rate's, is more than zero. A
+// state alarm's value (required) is true or false for a bool tag, a
+// number for a numeric one (whole when the tag is an integer without a
+// scale), any text for a string. Every alarm takes priority (required:
+// critical, high, medium, low or diagnostic); on_delay and off_delay,
+// how long the condition must hold or be gone before the alarm activates
+// or clears, and realarm, after how long an acknowledged alarm still
+// active annunciates again, all Go durations, 0 or more (default 0:
+// none); ack, whether it needs acknowledging (default true); latched,
+// whether it stays until an operator resets it (default false); message,
+// its text, with the placeholders {tag} {value} {limit} {units}
+// {setpoint} {priority} (default: one per kind); area, its group
+// ("Area1.Tank1" for Area1.Tank1.Level by default); and suppress, a
+// condition on tags (alarms.CheckCondition) that suppresses it by design
+// while true. An entry's area and suppress are its alarms' defaults, and
+// the section's defaults give on_delay, off_delay, realarm, ack and
+// latched to every alarm that does not set them (a deadband is in its
+// tag's units, so it is given per alarm). shelve_max is the longest an
+// operator may shelve an alarm of each priority, a Go duration more than
+// zero; a priority not given keeps its default.
 //
 // tags.csv starts with a header naming its columns, in any order: name,
 // device, address, type (required), order, units, description, writable,

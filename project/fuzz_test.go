@@ -60,6 +60,7 @@ func checkResult(t *testing.T, p *Project, err error) {
 				t.Fatalf("tag %q: accepted history %+v", p.Tags[i].Name, th)
 			}
 		}
+		checkAlarmConfig(t, p)
 		return
 	}
 	if p != nil {

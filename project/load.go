@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sightglass/sightglass/alarms"
 	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/tags"
 )
@@ -48,10 +49,11 @@ type Project struct {
 	Dir        string // the folder it was loaded from (display only)
 	Station    Station
 	Devices    []drivers.DeviceConfig
-	Tags       []tags.Def   // YAML tags first, then CSV, in file order
-	History    History      // Partition defaulted to 24h
-	TagHistory []TagHistory // parallel to Tags: TagHistory[i] is Tags[i]'s
-	Screens    []Screen     // screens/*.yaml, sorted by name
+	Tags       []tags.Def    // YAML tags first, then CSV, in file order
+	History    History       // Partition defaulted to 24h
+	TagHistory []TagHistory  // parallel to Tags: TagHistory[i] is Tags[i]'s
+	Screens    []Screen      // screens/*.yaml, sorted by name
+	Alarms     alarms.Config // the alarms section: one Def per alarm in file order, MaxShelve defaulted
 }
 
 // Load loads the project in folder dir. When anything is wrong it
@@ -88,6 +90,7 @@ func LoadFS(fsys fs.FS, dir string) (*Project, error) {
 	}
 
 	p := validate(r, &dec)
+	p.Alarms = checkAlarms(r, &dec.alarms, p, dec.devicesKnown)
 	p.Screens = loadScreens(r, fsys, dir, p, dec.devicesKnown)
 	if ps := r.problems(); len(ps) > 0 {
 		return nil, ps

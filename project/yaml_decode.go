@@ -21,6 +21,7 @@ type decoded struct {
 	devices []deviceEntry
 	tags    []tagEntry
 	history historyEntry
+	alarms  alarmsEntry
 	// devicesKnown is false when project.yaml could not be read, so a
 	// tag's device cannot be looked up.
 	devicesKnown bool
@@ -85,8 +86,10 @@ func decodeYAML(r *report, file string, data []byte, out *decoded) {
 			}
 		case "history":
 			out.history = d.history(f)
+		case "alarms":
+			out.alarms = d.alarms(f)
 		default:
-			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history)", f.name)
+			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history, alarms)", f.name)
 		}
 	}
 	if !hasStation {
