@@ -12,8 +12,8 @@ import (
 // TestCSVBytes: the exact bytes of an export, field by field.
 func TestCSVBytes(t *testing.T) {
 	recs := []Record{{
-		Seq:  7,
-		Time: time.Date(2024, 3, 1, 9, 0, 0, 123456789, time.FixedZone("CET", 3600)), // 08:00:00.123 UTC
+		Seq:   7,
+		Time:  time.Date(2024, 3, 1, 9, 0, 0, 123456789, time.FixedZone("CET", 3600)), // 08:00:00.123 UTC
 		Alarm: "Plant.P1.Temp/hi", Tag: "Plant.P1.Temp", Area: "Plant.P1", Priority: Medium,
 		Event: EvAck, State: Acked, Value: "81.5 °C", Limit: 80.25, User: "ann",
 		Comment: `seen, "again"`, Message: "Temp high\nsecond line",
