@@ -48,8 +48,9 @@ var (
 	// allCondKeys is every key an alarm can have, for telling a key that
 	// does not apply to its kind from an unknown one.
 	allCondKeys = append([]string{"limit", "deadband", "setpoint", "value"}, commonKeys...)
-	// placeholders are what an alarm's message may name, alarms.Def's.
-	placeholders = []string{"tag", "value", "limit", "units", "setpoint", "priority"}
+	// placeholders are what an alarm's message may name: alarms.Def's,
+	// and {rate}, which the engine renders for rate alarms.
+	placeholders = []string{"tag", "value", "limit", "units", "setpoint", "priority", "rate"}
 )
 
 // condKeys lists the keys an alarm of kind k takes, in the order the

@@ -86,7 +86,8 @@
 // none); ack, whether it needs acknowledging (default true); latched,
 // whether it stays until an operator resets it (default false); message,
 // its text, with the placeholders {tag} {value} {limit} {units}
-// {setpoint} {priority} (default: one per kind); area, its group
+// {setpoint} {priority} {rate} ({value}, {limit} and {setpoint} carry
+// the units; default: one per kind); area, its group
 // ("Area1.Tank1" for Area1.Tank1.Level by default); and suppress, a
 // condition on tags (alarms.CheckCondition) that suppresses it by design
 // while true. An entry's area and suppress are its alarms' defaults, and
