@@ -68,21 +68,111 @@ type matcher struct {
 	prios [NumPriorities]bool
 	evs   [NumEvents]bool
 	text  string // lower case
+
+	// The prefilter: byte strings an encoded record must contain to
+	// match, checked before it is decoded (see prefilter).
+	all       [][]byte   // each of them
+	any       [][][]byte // one of each group
+	asciiText []byte     // q.Text in lower case, when it is jsonSafe
 }
 
 func newMatcher(q Query) *matcher {
 	m := &matcher{q: q, text: strings.ToLower(q.Text)}
+	if q.Tag != "" && jsonSafe(q.Tag) {
+		m.all = append(m.all, []byte(`"tag":"`+q.Tag+`"`))
+	}
+	if area := strings.TrimSuffix(q.Area, "."); area != "" && jsonSafe(area) {
+		m.all = append(m.all, []byte(`"area":"`+area))
+	}
+	var group [][]byte
 	for _, p := range q.Priorities {
 		if p < NumPriorities {
 			m.prios[p] = true
+			group = append(group, []byte(`"prio":"`+p.String()+`"`))
 		}
 	}
+	if len(q.Priorities) > 0 {
+		m.any = append(m.any, group)
+	}
+	group = nil
 	for _, e := range q.Events {
 		if e < NumEvents {
 			m.evs[e] = true
+			group = append(group, []byte(`"ev":"`+e.String()+`"`))
 		}
 	}
+	if len(q.Events) > 0 {
+		m.any = append(m.any, group)
+	}
+	if m.text != "" && jsonSafe(m.text) {
+		m.asciiText = []byte(m.text)
+	}
 	return m
+}
+
+// jsonSafe reports whether encoding/json writes s as it is: printable
+// ASCII without the characters it escapes.
+func jsonSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// prefilter reports whether the encoded record b may match: false only
+// when it cannot. EncodeRecord writes each field as `"key":"value"` with
+// encoding/json's escaping, which leaves jsonSafe strings as they are, so
+// a record of that tag holds `"tag":"<tag>"`, one under an area
+// `"area":"<area>`, and so on. Most records of a filtered search are
+// skipped this way without being decoded. The text is looked for
+// case-insensitively in the whole record, and only in records of ASCII
+// alone (where ASCII case folding is Unicode's).
+func (m *matcher) prefilter(b []byte) bool {
+	for _, n := range m.all {
+		if !bytes.Contains(b, n) {
+			return false
+		}
+	}
+	for _, g := range m.any {
+		if !slices.ContainsFunc(g, func(n []byte) bool { return bytes.Contains(b, n) }) {
+			return false
+		}
+	}
+	if m.asciiText != nil {
+		if found, ascii := containsFoldASCII(b, m.asciiText); ascii && !found {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFoldASCII reports whether b contains lower (lower-case ASCII)
+// ignoring ASCII case, and whether b is ASCII alone; found is only
+// meaningful when it is.
+func containsFoldASCII(b, lower []byte) (found, ascii bool) {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false, false
+		}
+	}
+	for i := 0; i+len(lower) <= len(b); i++ {
+		j := 0
+		for ; j < len(lower); j++ {
+			c := b[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return true, true
+		}
+	}
+	return false, true
 }
 
 // inTime reports whether t is in [From, To).
@@ -156,6 +246,9 @@ func scanRange(st state.Store, lo, hi uint64, m *matcher, fn func(Record) error)
 			if !m.inTime(t) {
 				return true, nil
 			}
+		}
+		if !m.prefilter(b) {
+			return true, nil
 		}
 		r, err := DecodeRecord(seq, b)
 		if err != nil {

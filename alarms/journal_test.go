@@ -338,3 +338,57 @@ func TestJournalInArea(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPrefilter: the byte prefilter never turns away a record that
+// matches once decoded, over awkward strings (escaped characters, the
+// Kelvin sign that lower-cases to "k", a dotless I, quotes in comments).
+func TestSearchPrefilter(t *testing.T) {
+	words := []string{"", "k", "K", "\u212a", "İ", "i", "Plant.P1", "Plant.P1.Motor", "Plant.P10", "a<b", `"tag":"x"`,
+		"x", "low", `"prio":"low"`, "tab\there", "O'Brien", "zoë", "Zoë", "100 %", "\u2028"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	pick := func() string { return words[rng.IntN(len(words))] }
+	var recs []Record
+	for range 300 {
+		recs = append(recs, Record{Time: time.Unix(1e9, 0).UTC(), Alarm: pick() + "/" + pick(), Tag: pick(), Area: pick(),
+			Priority: Priority(rng.IntN(NumPriorities)), Event: Event(rng.IntN(NumEvents)), User: pick(), Comment: pick() + " " + pick(), Message: pick()})
+	}
+	enc := make([][]byte, len(recs))
+	for i := range recs {
+		enc[i] = EncodeRecord(&recs[i])
+		d, err := DecodeRecord(1, enc[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs[i] = d
+	}
+	matches, skipped := 0, 0
+	for range 300 {
+		q := Query{Tag: pick(), Area: pick(), User: pick(), Text: pick()}
+		if rng.IntN(2) == 0 {
+			q.Priorities = []Priority{Priority(rng.IntN(NumPriorities))}
+			q.Events = []Event{Event(rng.IntN(NumEvents)), Event(rng.IntN(NumEvents))}
+		}
+		for _, f := range []func(*Query){func(q *Query) { q.Tag = "" }, func(q *Query) { q.Area = "" }, func(q *Query) { q.User = "" }} {
+			if rng.IntN(2) == 0 {
+				f(&q)
+			}
+		}
+		m := newMatcher(q)
+		for i := range recs {
+			match, pass := m.match(&recs[i]), m.prefilter(enc[i])
+			if match && !pass {
+				t.Fatalf("prefilter turns away a match:\nquery %+v\nrecord %s", q, enc[i])
+			}
+			if match {
+				matches++
+			}
+			if !pass {
+				skipped++
+			}
+		}
+	}
+	t.Logf("%d matches, %d of %d records skipped undecoded", matches, skipped, 300*len(recs))
+	if matches < 100 || skipped < 10000 {
+		t.Errorf("%d matches, %d records skipped undecoded: the test tests little", matches, skipped)
+	}
+}
