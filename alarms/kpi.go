@@ -35,9 +35,12 @@ const (
 //     whose alarm was not shelved, suppressed by design or out of service
 //     at that moment, as the journal's overlay events before it tell
 //     (EvShelve…EvUnshelve, EvSuppress…EvUnsuppress,
-//     EvOutOfService…EvInService). ISA-18.2 counts annunciated alarms
-//     only; those hidden by an overlay are counted apart, in Hidden. An
-//     overlay set before the first record Report is given is not known.
+//     EvOutOfService…EvInService); and the end of the last overlay when
+//     it leaves the alarm active and unacknowledged (State Unacked: the
+//     operator is shown it anew, as at a shelf's expiry). ISA-18.2 counts
+//     annunciated alarms only; those hidden by an overlay are counted
+//     apart, in Hidden. An overlay set before the first record Report is
+//     given is not known.
 //   - Rates, the peak and floods use fixed 10-minute intervals from From,
 //     as ISA-18.2 does (From on a 10-minute boundary gives clock
 //     intervals); a last, shorter interval counts for its own length.
@@ -55,7 +58,7 @@ type KPIs struct {
 	Area     string // "" for all areas
 
 	Annunciated int // annunciations in the period
-	Hidden      int // EvActive and EvRealarm hidden by shelving, suppression or out of service
+	Hidden      int // annunciations hidden by shelving, suppression by design or out of service
 
 	Per10Min float64 // average annunciations per 10 minutes
 	PerDay   float64 // average annunciations per 24 hours
@@ -119,6 +122,20 @@ type alarmTrack struct {
 }
 
 func (a *alarmTrack) hidden() bool { return a.shelved || a.suppressed || a.oos }
+
+// annunciates reports whether r shows its alarm to operators as a new
+// alarm, overlays aside: an activation, a re-alarm, or the end of an
+// overlay that uncovers it active and unacknowledged (the engine
+// re-annunciates an alarm still active at the expiry of its shelf).
+func annunciates(r *Record) bool {
+	switch r.Event {
+	case EvActive, EvRealarm:
+		return true
+	case EvUnshelve, EvUnsuppress, EvInService:
+		return r.State == Unacked
+	}
+	return false
+}
 
 // Report computes the alarm performance figures of recs over [from, to)
 // for the alarms in area ("" for all; InArea, a prefix of the asset path).
@@ -210,7 +227,7 @@ func report(recs []Record, from, to time.Time, area string, keep func(*Record) b
 				a.activations = append(a.activations, r.Time)
 			}
 		}
-		if inPeriod && (r.Event == EvActive || r.Event == EvRealarm) {
+		if inPeriod && annunciates(r) {
 			if a.hidden() {
 				k.Hidden++
 				continue

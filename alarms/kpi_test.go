@@ -383,3 +383,36 @@ func TestKPIWrite(t *testing.T) {
 		t.Errorf("no row %q", want)
 	}
 }
+
+// TestReportOverlays: shelved, suppressed and out-of-service alarms are
+// not annunciated; the end of the last overlay over an active,
+// unacknowledged alarm annunciates it again (the engine's shelf expiry).
+func TestReportOverlays(t *testing.T) {
+	m := func(min int) time.Time { return day0.Add(time.Duration(min) * time.Minute) }
+	ev := func(id string, at time.Time, e Event, s StateKind) Record {
+		return Record{Time: at, Alarm: id, Area: "U1", Priority: High, Event: e, State: s}
+	}
+	recs := []Record{
+		ev("Y/hi", m(0), EvOutOfService, Normal),
+		ev("Y/hi", m(1), EvSuppress, Normal),
+		ev("Y/hi", m(5), EvActive, Unacked),      // hidden
+		ev("X/hi", m(10), EvActive, Unacked),     // 1
+		ev("X/hi", m(11), EvAck, Acked),          //
+		ev("X/hi", m(12), EvShelve, Acked),       //
+		ev("Y/hi", m(20), EvUnsuppress, Unacked), // hidden: still out of service
+		ev("Z/hi", m(25), EvActive, Unacked),     // 2
+		ev("Z/hi", m(26), EvAck, Acked),          //
+		ev("Z/hi", m(27), EvShelve, Acked),       //
+		ev("X/hi", m(30), EvRealarm, Unacked),    // hidden: shelved
+		ev("Y/hi", m(30), EvInService, Unacked),  // 3: shown anew
+		ev("Z/hi", m(40), EvUnshelve, Acked),     // by an operator, still acknowledged: not anew
+		ev("X/hi", m(72), EvUnshelve, Unacked),   // 4: the shelf's expiry
+	}
+	k := Report(recs, day0, day1, "")
+	if k.Annunciated != 4 || k.Hidden != 3 {
+		t.Errorf("annunciated %d, hidden %d; want 4 and 3", k.Annunciated, k.Hidden)
+	}
+	if k.Peak10Min != 1 || k.ByPriority[High] != 4 {
+		t.Errorf("peak %d, by priority %v", k.Peak10Min, k.ByPriority)
+	}
+}
