@@ -150,6 +150,16 @@ func (f *screenFrame) touch(o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(r, o)
 }
 
+// setAlarmBanner puts the alarm banner in the frame's banner area, at
+// least a finger high in the tablet layout: one tap on it opens the alarm
+// summary.
+func (f *screenFrame) setAlarmBanner(b fyne.CanvasObject) {
+	f.banner.Objects = []fyne.CanvasObject{f.touch(b)}
+	least := f.targetSize()
+	f.targets[len(f.targets)-1].SetMinSize(least)
+	f.top.Refresh()
+}
+
 // setTablet sizes the frame for fingers or for a mouse. The tablet layout
 // starts with the screen tree hidden (the Screens button shows it): a
 // tablet's width is for the process.

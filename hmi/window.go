@@ -90,6 +90,9 @@ type MainWindow struct {
 	screensTab *container.TabItem
 	trendBtn   *widget.Button // adds the tag last chosen in the table to the trend
 	picked     string         // the tag last chosen in the table
+	alarms     *AlarmView     // nil: the station has no alarm system
+	alarmsTab  *container.TabItem
+	bannerSlot *fyne.Container // the header's place for the alarm banner while there are no screens
 
 	uiLoop // the ticker; ctx is the parent of writes, wg counts writes in flight
 }
@@ -110,6 +113,7 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	m.clock = widget.NewLabel("")
 	m.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	header := container.NewHBox(m.title, layout.NewSpacer(), m.devSum, m.tagSum, m.clock)
+	m.bannerSlot = container.NewVBox()
 
 	split := container.NewVSplit(m.devices.table, m.tags.content)
 	split.Offset = 0.25
@@ -117,9 +121,14 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	if ts, ok := st.(TrendSource); ok {
 		center = m.addTrend(ts, split)
 	}
-	body := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), m.status, nil, nil, center)
+	body := container.NewBorder(container.NewVBox(header, m.bannerSlot, widget.NewSeparator()), m.status, nil, nil, center)
 	m.content = body
 	m.body, m.center = body, center
+	if as, ok := st.(AlarmStation); ok {
+		if eng := as.Alarms(); eng != nil {
+			m.addAlarms(eng, as.AlarmHistory)
+		}
+	}
 
 	w.SetContent(m.content)
 	w.SetOnClosed(m.Stop)
@@ -193,6 +202,12 @@ func (m *MainWindow) refresh() {
 	}
 	m.devices.show(m.st.Devices(), now, ageDue)
 	setSummary(m.devSum, "devices ", m.devices.connected(), len(m.devices.devs), " connected")
+	if m.alarms != nil {
+		if m.screens != nil {
+			m.alarms.summary.setTablet(m.screens.tablet)
+		}
+		m.alarms.refresh(now)
+	}
 }
 
 func countGood(snap []tags.VQT) int {
@@ -250,10 +265,10 @@ func (m *MainWindow) AddScreens(sv *ScreenView, first string) error {
 	m.screens = sv
 	tab := container.NewTabItem(lang.L("Screens"), sv.Content())
 	m.screensTab = tab
-	if m.tabs == nil {
-		m.tagsTab = container.NewTabItem(lang.L("Tags"), m.center)
-		m.tabs = container.NewAppTabs(m.tagsTab)
-		m.body.Objects[0] = m.tabs
+	m.ensureTabs()
+	if m.alarms != nil { // the banner moves from the header to the screens' frame
+		m.bannerSlot.RemoveAll()
+		sv.frame.setAlarmBanner(m.alarms.banner)
 	}
 	m.tabs.Items = append([]*container.TabItem{tab}, m.tabs.Items...)
 	m.tabs.SelectIndex(0)
@@ -261,13 +276,24 @@ func (m *MainWindow) AddScreens(sv *ScreenView, first string) error {
 	return nil
 }
 
+// ensureTabs makes the window's tabs, with the tags view as the first,
+// if there are none yet.
+func (m *MainWindow) ensureTabs() {
+	if m.tabs != nil {
+		return
+	}
+	m.tagsTab = container.NewTabItem(lang.L("Tags"), m.center)
+	m.tabs = container.NewAppTabs(m.tagsTab)
+	m.body.Objects[0] = m.tabs
+}
+
 // ErrUnknownView: Open was given neither a tab nor a screen.
 var ErrUnknownView = errors.New("no such tab or screen")
 
-// Open shows a tab ("tags", "trend", "screens") or a process screen by
-// name: what `sightglass run --open` asks for.
+// Open shows a tab ("tags", "trend", "screens", "alarms") or a process
+// screen by name: what `sightglass run --open` asks for.
 func (m *MainWindow) Open(name string) error {
-	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab}
+	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab, "alarms": m.alarmsTab}
 	switch ti, isTab := tabs[name]; {
 	case isTab && ti != nil:
 		m.tabs.Select(ti)
