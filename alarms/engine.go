@@ -44,6 +44,7 @@ type Engine struct {
 
 	mu      sync.RWMutex // guards alarms, cur, timers, pending, dirty, isDirty
 	alarms  []alarm      // in configuration order
+	hot     []alarmHot   // alarms[i].h is &hot[i]
 	cur     []tags.VQT   // the current VQT of every tag, as the engine has seen them
 	timers  deadlines
 	pending state.Batch // the transitions not yet handed to the store
@@ -87,6 +88,7 @@ func NewEngine(cfg Config, bus *tags.Bus, st state.Store, log *slog.Logger) (*En
 		cfg: cfg, bus: bus, store: st, log: log,
 		byID:    make(map[string]int32, len(cfg.Alarms)),
 		alarms:  make([]alarm, len(cfg.Alarms)),
+		hot:     make([]alarmHot, len(cfg.Alarms)),
 		cur:     make([]tags.VQT, table.Len()),
 		isDirty: make([]bool, len(cfg.Alarms)),
 		wake:    make(chan struct{}, 1),
@@ -130,7 +132,8 @@ func (e *Engine) configure(i int32, d Def, table *tags.Table) error {
 	}
 	def := table.Def(tid)
 	a := &e.alarms[i]
-	*a = alarm{idx: i, def: d, tag: tid, units: def.Units}
+	*a = alarm{idx: i, def: d, tag: tid, units: def.Units, h: &e.hot[i]}
+	*a.h = alarmHot{limit: d.Limit, db: d.Deadband, tag: tid, kind: d.Kind}
 	a.st = Status{ID: id, Tag: d.Tag, Kind: d.Kind, Priority: d.Priority, Area: d.Area, Limit: d.Limit}
 	var errs []error
 	switch d.Kind {
@@ -305,6 +308,16 @@ func (e *Engine) update(u tags.Update, now time.Time) {
 	}
 	e.cur[u.ID] = u.VQT
 	for _, i := range e.byTag[e.tagStart[u.ID]:e.tagStart[u.ID+1]] {
+		if h := &e.hot[i]; h.kind <= LoLo { // the common case, from the packed entry alone
+			v := &e.cur[h.tag]
+			if v.Quality.Level == tags.Bad || v.Value.IsZero() {
+				continue
+			}
+			if in := h.limitIn(v.Value.Float()); in != h.in {
+				e.setIn(&e.alarms[i], in, now)
+			}
+			continue
+		}
 		a := &e.alarms[i]
 		if a.def.Kind == Rate {
 			a.sample(u.VQT, now)

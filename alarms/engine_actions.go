@@ -118,7 +118,7 @@ func (e *Engine) SetLimit(id string, limit float64, user, comment string) error 
 		if old == limit {
 			return
 		}
-		a.st.Limit = limit
+		a.st.Limit, a.h.limit = limit, limit
 		b, _ := json.Marshal(limit)
 		e.pending.Puts = append(e.pending.Puts, state.KV{Bucket: LimitBucket, Key: a.st.ID, Value: b})
 		a.st.User, a.st.Comment = user, comment

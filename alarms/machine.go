@@ -24,10 +24,7 @@ type alarm struct {
 	stateKind uint8 // 0 text, 1 bool, 2 number
 
 	st Status
-
-	// in is the condition with its deadband applied, before the delays;
-	// the alarm is activated when st.State.Active().
-	in bool
+	h  *alarmHot // its entry in Engine.hot
 
 	// Deadlines of the timers; zero when not running. The timer heap may
 	// hold stale entries; an entry fires only when it equals the field.
@@ -41,6 +38,32 @@ type alarm struct {
 	hasRate  bool
 	interval time.Duration // between the last two samples, by their VQT times
 	lastSeen time.Time     // when the engine received the last sample
+}
+
+// alarmHot is the part of an alarm that evaluating a tag update reads: a
+// few bytes packed beside the other alarms' (Engine.hot), so that 10,000
+// alarms evaluate from cache, not from their large alarm structs.
+type alarmHot struct {
+	limit float64 // in force: Def.Limit or as changed at runtime (= st.Limit)
+	db    float64 // Def.Deadband
+	tag   tags.ID
+	kind  Kind
+	// in is the condition with its deadband applied, before the delays;
+	// the alarm is activated when st.State.Active().
+	in bool
+}
+
+// limitIn evaluates a limit alarm (HiHi, Hi, Lo, LoLo) on x, with the
+// deadband: an alarm that is in clears only once x is back inside the
+// limit by the deadband. NaN changes nothing.
+func (h *alarmHot) limitIn(x float64) bool {
+	if h.kind <= Hi {
+		return above(x, h.limit, h.db, h.in)
+	}
+	if h.in {
+		return !(x > h.limit+h.db)
+	}
+	return x <= h.limit
 }
 
 // The state alarms' parsed forms.
@@ -93,29 +116,23 @@ func (e *Engine) condition(a *alarm) (in, ok bool) {
 	if v.Quality.Level == tags.Bad || v.Value.IsZero() {
 		return false, false
 	}
-	limit, db := a.st.Limit, a.def.Deadband
+	limit, db, in := a.h.limit, a.h.db, a.h.in
 	switch a.def.Kind {
 	case State:
 		return a.matchesState(v.Value), true
-	case HiHi, Hi:
-		return above(v.Value.Float(), limit, db, a.in), true
-	case Lo, LoLo:
-		x := v.Value.Float()
-		if a.in {
-			return !(x > limit+db), true
-		}
-		return x <= limit, true
+	case HiHi, Hi, Lo, LoLo:
+		return a.h.limitIn(v.Value.Float()), true
 	case Deviation:
 		s := e.cur[a.sp]
 		if s.Quality.Level == tags.Bad || s.Value.IsZero() {
 			return false, false
 		}
-		return above(math.Abs(v.Value.Float()-s.Value.Float()), limit, db, a.in), true
+		return above(math.Abs(v.Value.Float()-s.Value.Float()), limit, db, in), true
 	case Rate:
 		if !a.hasRate {
 			return false, false
 		}
-		return above(math.Abs(a.rate), limit, db, a.in), true
+		return above(math.Abs(a.rate), limit, db, in), true
 	}
 	return false, false
 }
@@ -151,7 +168,7 @@ func (a *alarm) sample(v tags.VQT, now time.Time) {
 // evaluate re-evaluates the alarm's condition and runs the state machine.
 func (e *Engine) evaluate(a *alarm, now time.Time) {
 	in, ok := e.condition(a)
-	if !ok || in == a.in {
+	if !ok || in == a.h.in {
 		return
 	}
 	e.setIn(a, in, now)
@@ -159,7 +176,7 @@ func (e *Engine) evaluate(a *alarm, now time.Time) {
 
 // setIn moves the alarm's condition in or out, through the delays.
 func (e *Engine) setIn(a *alarm, in bool, now time.Time) {
-	a.in = in
+	a.h.in = in
 	if in {
 		if a.def.Kind == Rate {
 			e.scheduleRateCheck(a, now)
@@ -304,13 +321,13 @@ func (e *Engine) fire(a *alarm, now time.Time) {
 	}
 	if due(a.onAt, now) {
 		a.onAt = time.Time{}
-		if a.in && !a.st.State.Active() {
+		if a.h.in && !a.st.State.Active() {
 			e.activate(a, now)
 		}
 	}
 	if due(a.offAt, now) {
 		a.offAt = time.Time{}
-		if !a.in && a.st.State.Active() {
+		if !a.h.in && a.st.State.Active() {
 			e.clear(a, now)
 		}
 	}
@@ -347,7 +364,7 @@ func (e *Engine) scheduleRateCheck(a *alarm, now time.Time) {
 
 // rateCheck: no new sample for rateWait means a rate of 0.
 func (e *Engine) rateCheck(a *alarm, now time.Time) {
-	if !a.in {
+	if !a.h.in {
 		return
 	}
 	if now.Sub(a.lastSeen) < a.rateWait() {
@@ -356,7 +373,7 @@ func (e *Engine) rateCheck(a *alarm, now time.Time) {
 	}
 	a.rate = 0
 	e.evaluate(a, now)
-	if a.in {
+	if a.h.in {
 		a.rateAt = now.Add(a.rateWait())
 		e.schedule(a, a.rateAt)
 	}

@@ -23,7 +23,7 @@ func (e *Engine) restore(now time.Time) error {
 			e.log.Warn("alarm limit not restored", "alarm", id, "err", err)
 			return nil
 		}
-		e.alarms[i].st.Limit = limit
+		e.alarms[i].st.Limit, e.hot[i].limit = limit, limit
 		return nil
 	})
 	if err != nil {
@@ -60,7 +60,7 @@ func (e *Engine) restoreStatus(a *alarm, s *Status, now time.Time) {
 	a.st.Suppressed, a.st.OutOfService = s.Suppressed, s.OutOfService
 	a.st.Value, a.st.ActiveAt, a.st.Changed = s.Value, s.ActiveAt, s.Changed
 	a.st.User, a.st.Comment = s.User, s.Comment
-	a.in = a.st.State.Active()
+	a.h.in = a.st.State.Active()
 	if a.st.Shelved {
 		a.shelfAt = a.st.ShelvedUntil
 		if a.shelfAt.IsZero() {
