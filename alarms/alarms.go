@@ -135,11 +135,11 @@ type StateKind uint8
 // The ISA-18.2 states. Shelved, suppressed and out of service are overlays
 // carried beside the state in Status.
 const (
-	Normal   StateKind = iota // condition clear, nothing to acknowledge
-	Unacked                   // active, unacknowledged
-	Acked                     // active, acknowledged
-	RTNUnack                  // returned to normal, unacknowledged
-	Latched                   // returned to normal, acknowledged, latched until reset
+	Normal    StateKind = iota // condition clear, nothing to acknowledge
+	Unacked                    // active, unacknowledged
+	Acked                      // active, acknowledged
+	RTNUnack                   // returned to normal, unacknowledged
+	Latched                    // returned to normal, acknowledged, latched until reset
 	NumStates = 5
 )
 
