@@ -62,19 +62,28 @@ func addRangeFlags(fs *flag.FlagSet, from string) rangeFlags {
 
 // span parses --from and --to into Unix milliseconds.
 func (r rangeFlags) span() (from, to int64, err error) {
+	f, t, err := r.times()
+	if err != nil {
+		return 0, 0, err
+	}
+	return historian.Millis(f), historian.Millis(t), nil
+}
+
+// times parses --from and --to.
+func (r rangeFlags) times() (from, to time.Time, err error) {
 	now := time.Now()
 	f, err := parseTime(*r.from, now)
 	if err != nil {
-		return 0, 0, exitError{code: exitUsage, msg: "--from: " + err.Error()}
+		return f, f, exitError{code: exitUsage, msg: "--from: " + err.Error()}
 	}
 	t, err := parseTime(*r.to, now)
 	if err != nil {
-		return 0, 0, exitError{code: exitUsage, msg: "--to: " + err.Error()}
+		return f, t, exitError{code: exitUsage, msg: "--to: " + err.Error()}
 	}
 	if !f.Before(t) {
-		return 0, 0, exitError{code: exitUsage, msg: fmt.Sprintf("--from %s is not before --to %s", f.Format(time.RFC3339), t.Format(time.RFC3339))}
+		return f, t, exitError{code: exitUsage, msg: fmt.Sprintf("--from %s is not before --to %s", f.Format(time.RFC3339), t.Format(time.RFC3339))}
 	}
-	return historian.Millis(f), historian.Millis(t), nil
+	return f, t, nil
 }
 
 // cmdHistoryQuery prints one tag's raw samples or aggregates.

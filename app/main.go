@@ -23,6 +23,7 @@ Usage:
   sightglass write [--project DIR] TAG VALUE                   write one value, read it back, print old → new
   sightglass sim   [--listen 127.0.0.1:5020]                   serve the embedded plant over Modbus TCP
   sightglass history query|export|import|stats|verify|tags     the station's history (sightglass history for help)
+  sightglass alarms list|history|report                        the station's alarms (sightglass alarms for help)
   sightglass version
 
 Run "sightglass COMMAND -h" for a command's flags.
@@ -50,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"write":   cmdWrite,
 		"sim":     cmdSim,
 		"history": cmdHistory,
+		"alarms":  cmdAlarms,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "sightglass", version)
 			return nil

@@ -58,9 +58,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
+	if err := st.EnableAlarms(dataDir); err != nil {
+		return err
+	}
 	if err := st.Start(ctx); err != nil {
 		return err
 	}
+	stopControl, err := serveControl(ctx, dataDir, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopControl()
 	sctx, stopSummary := context.WithCancel(ctx)
 	summaryDone := make(chan struct{})
 	go func() { logSummaries(sctx, st, log); close(summaryDone) }()

@@ -13,9 +13,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sightglass/sightglass/alarms"
 	"github.com/sightglass/sightglass/drivers"
 	_ "github.com/sightglass/sightglass/drivers/all" // register every driver
 	"github.com/sightglass/sightglass/project"
+	"github.com/sightglass/sightglass/state"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -36,12 +38,14 @@ type Station struct {
 	pollers []*drivers.Poller
 	owner   []int // tag ID → index in pollers, -1 for system tags
 
-	mu        sync.Mutex // guards cancel, started, afterStop, rec
+	mu        sync.Mutex // guards cancel, started, afterStop, rec, alarms, state
 	cancel    context.CancelFunc
 	started   bool
 	wg        sync.WaitGroup
 	afterStop []func()  // run once by Stop, after the pollers, last first
 	rec       *recorder // nil when history is not enabled
+	alarms    *alarms.Engine
+	state     *state.Local // nil when alarms are not enabled
 }
 
 // New builds a station for a project: the tag table (project tags, then
@@ -120,6 +124,9 @@ func (s *Station) Start(ctx context.Context) error {
 	if s.rec != nil {
 		s.rec.start(s.bus)
 	}
+	if s.alarms != nil {
+		s.alarms.Start(ctx)
+	}
 	for _, p := range s.pollers {
 		s.wg.Go(func() { p.Run(ctx) })
 	}
@@ -132,8 +139,20 @@ func (s *Station) Start(ctx context.Context) error {
 func (s *Station) Stop() {
 	s.mu.Lock()
 	cancel, after, rec := s.cancel, s.afterStop, s.rec
-	s.cancel, s.afterStop, s.rec = nil, nil, nil
+	eng, st := s.alarms, s.state
+	s.cancel, s.afterStop, s.rec, s.state = nil, nil, nil, nil
 	s.mu.Unlock()
+	// First the alarms: tags turning bad as the station stops are no alarm.
+	if eng != nil {
+		eng.Stop()
+	}
+	if st != nil {
+		defer func() {
+			if err := st.Close(); err != nil {
+				s.log.Error("state: close", "err", err)
+			}
+		}()
+	}
 	if cancel != nil {
 		cancel()
 	}
