@@ -335,7 +335,7 @@ func (p *Poller) publishSystem() {
 	good := func(id tags.ID, v tags.Value) tags.Update {
 		return tags.Update{ID: id, VQT: tags.VQT{Value: v, Quality: tags.GoodQuality, Time: now}}
 	}
-	p.bus.Publish([]tags.Update{
+	batch := []tags.Update{
 		good(p.sys.Connected, tags.Bool(s.State == StateConnected)),
 		good(p.sys.State, tags.String(s.State.String())),
 		good(p.sys.ResponseMs, tags.Float(float64(s.ResponseTime.Microseconds())/1000)),
@@ -343,5 +343,11 @@ func (p *Poller) publishSystem() {
 		good(p.sys.Errors, tags.Uint(s.Errors)),
 		good(p.sys.Reconnects, tags.Uint(s.Reconnects)),
 		good(p.sys.LastError, tags.String(s.LastError)),
-	})
+	}
+	if s.State == StateConnecting && s.Connects == 0 && s.Errors == 0 {
+		// The first connection is under way: Connected is not known yet,
+		// and a false here would raise a lost-device alarm at every start.
+		batch = batch[1:]
+	}
+	p.bus.Publish(batch)
 }

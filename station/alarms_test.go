@@ -1,0 +1,160 @@
+package station
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/project"
+	"github.com/sightglass/sightglass/sim"
+)
+
+const lostAlarm = "_System.Devices.plc1.Connected/state"
+
+// alarmProject is writeProject's station with an alarm on its device's
+// connection.
+func alarmProject(t *testing.T, addr string) *project.Project {
+	t.Helper()
+	dir := t.TempDir()
+	yaml := `station:
+  name: Test station
+devices:
+  - name: plc1
+    driver: modbus-tcp
+    address: ` + addr + `
+    poll: 100ms
+    timeout: 200ms
+tags:
+` + testTagsYAML + `
+alarms:
+  tags:
+    - tag: _System.Devices.plc1.Connected
+      state: {value: false, priority: high, message: "PLC 1 lost"}
+`
+	if err := os.WriteFile(filepath.Join(dir, "project.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// waitAlarm waits until the alarm is in state want.
+func waitAlarm(t *testing.T, eng *alarms.Engine, id string, want alarms.StateKind, limit time.Duration) alarms.Status {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		s, _ := eng.Get(id)
+		if s.State == want {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %v, not %v within %v", id, s.State, want, limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func journal(t *testing.T, st *Station) []alarms.Record {
+	t.Helper()
+	recs, err := st.AlarmHistory(alarms.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// TestAlarmsAcrossALostDeviceAndARestart: the device goes away and the
+// station raises its alarm; an operator acknowledges it; the station
+// restarts while the device is still away and the alarm comes back
+// acknowledged, not annunciated again; the device returns and it clears.
+// Stopping the station raises nothing.
+func TestAlarmsAcrossALostDeviceAndARestart(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	data := t.TempDir()
+	srv, err := sim.Listen(t.Context(), "127.0.0.1:0", sim.New(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := srv.Addr()
+	p := alarmProject(t, addr)
+
+	st, err := New(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnableAlarms(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnableAlarms(data); err == nil {
+		t.Error("EnableAlarms after Start succeeded")
+	}
+	eng := st.Alarms()
+	waitFor(t, st, 5*time.Second, "first good value", func() bool { return quality(st, testLevelTag).IsGood() })
+	if s, _ := eng.Get(lostAlarm); s.State != alarms.Normal {
+		t.Fatalf("alarm before the loss: %+v", s)
+	}
+
+	srv.Close()
+	s := waitAlarm(t, eng, lostAlarm, alarms.Unacked, 3*time.Second)
+	if s.Message != "PLC 1 lost" || eng.Summary().Unacked[alarms.High] != 1 {
+		t.Errorf("active alarm %+v, summary %+v", s, eng.Summary())
+	}
+	if err := eng.Ack([]string{lostAlarm}, "ann", "called maintenance"); err != nil {
+		t.Fatal(err)
+	}
+	waitAlarm(t, eng, lostAlarm, alarms.Acked, time.Second)
+	st.Stop()
+	if _, err := st.AlarmHistory(alarms.Query{}); err == nil {
+		t.Error("a stopped station still reads its closed state file")
+	}
+
+	// Restart with the device still away.
+	st2, err := New(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st2.EnableAlarms(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := st2.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Stop()
+	eng2 := st2.Alarms()
+	waitFor(t, st2, 3*time.Second, "bad without the device", func() bool { return !quality(st2, testLevelTag).IsGood() && quality(st2, testLevelTag).Reason != 0 })
+	time.Sleep(300 * time.Millisecond) // a few polls: a re-annunciation would have happened by now
+	if s, _ := eng2.Get(lostAlarm); s.State != alarms.Acked || s.User != "ann" {
+		t.Errorf("after the restart: %+v, want acked by ann", s)
+	}
+	recs := journal(t, st2)
+	var events []string
+	for _, r := range recs {
+		events = append(events, r.Event.String())
+	}
+	if len(recs) != 2 || recs[0].Event != alarms.EvActive || recs[1].Event != alarms.EvAck || recs[1].User != "ann" || recs[1].Comment != "called maintenance" {
+		t.Errorf("journal after the restart: %v", events)
+	}
+
+	// The device returns: the acknowledged alarm clears to normal.
+	srv2, err := sim.Listen(t.Context(), addr, sim.New(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv2.Close()
+	waitAlarm(t, eng2, lostAlarm, alarms.Normal, 35*time.Second)
+	recs = journal(t, st2)
+	if last := recs[len(recs)-1]; len(recs) != 3 || last.Event != alarms.EvClear || last.State != alarms.Normal {
+		t.Errorf("journal after the device returned: %d records, last %+v", len(recs), last)
+	}
+	st2.Stop()
+}
