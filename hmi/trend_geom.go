@@ -61,7 +61,7 @@ func trendValue(s *historian.Sample) (v float64, weak, ok bool) {
 }
 
 // buildGeometry turns a pen's decimated columns into its segments, on
-// scale sc, into g (reusing its slices):
+// scale sc, into g (reusing its slices), and returns where the line ends:
 //
 //   - the line runs through each column's first and last values: from the
 //     first to the last within a column of several samples, and from a
@@ -70,16 +70,21 @@ func trendValue(s *historian.Sample) (v float64, weak, ok bool) {
 //     its Max to its Min (nothing when they are equal);
 //   - the line breaks at a sample that is not drawn (see trendValue), and
 //     across empty columns unless the samples on either side are at most
-//     bridge ms apart (0: every empty column is a gap).
+//     bridge ms apart (0: every empty column is a gap);
+//   - a value that no segment reaches, a single good sample between gaps,
+//     is drawn as a dot: a level segment one column wide (see trendDot).
 //
 // A bad sample inside a column whose first and last are good does not
-// break the line: M4 keeps only a column's first, last, min and max.
-func buildGeometry(cols []historian.Column, sc penScale, bridge int64, g *penGeometry) {
+// break the line: M4 keeps only a column's first, last, min and max, and
+// historian.Column does not say whether it held a bad sample (a gap
+// shorter than one pixel column).
+func buildGeometry(cols []historian.Column, sc penScale, bridge int64, g *penGeometry) trendEnd {
 	g.Line, g.Envelope = g.Line[:0], g.Envelope[:0]
 	prev := -1 // the last column with samples
 	var prevX, prevY float32
 	var prevT int64
 	var prevOK, prevWeak bool
+	prevAlone := false // the last column's last value has no segment yet
 	for i := range cols {
 		c := &cols[i]
 		if c.N == 0 {
@@ -87,23 +92,83 @@ func buildGeometry(cols []historian.Column, sc penScale, bridge int64, g *penGeo
 		}
 		x := float32(i) + 0.5
 		fv, fw, fok := trendValue(&c.First)
-		if prev >= 0 && prevOK && fok && (prev == i-1 || c.First.T-prevT <= bridge) {
+		linked := prev >= 0 && prevOK && fok && (prev == i-1 || c.First.T-prevT <= bridge)
+		if linked {
 			g.Line = append(g.Line, trendSeg{prevX, prevY, x, sc.y(fv), prevWeak || fw})
+		} else if prevAlone {
+			g.Line = append(g.Line, trendDot(prevX, prevY, prevWeak))
 		}
 		lv, lw, lok := trendValue(&c.Last)
-		if c.N > 1 && fok && lok && fv != lv {
+		inner := c.N > 1 && fok && lok && fv != lv
+		if inner {
 			g.Line = append(g.Line, trendSeg{x, sc.y(fv), x, sc.y(lv), fw || lw})
+		}
+		if c.N > 1 && fok && !lok && !linked { // a first value the column's bad last cuts off
+			g.Line = append(g.Line, trendDot(x, sc.y(fv), fw))
 		}
 		if c.N > 1 && c.HasRange() {
 			if lo, hi := c.Min.V.Float(), c.Max.V.Float(); lo != hi {
 				g.Envelope = append(g.Envelope, trendSeg{X0: x, Y0: sc.y(hi), X1: x, Y1: sc.y(lo)})
 			}
 		}
+		// The last value is alone so far when nothing led to it: no
+		// segment within the column, and none from the one before to a
+		// first value that is the last (one sample, or a flat column).
+		sameAsFirst := c.N == 1 || fok && fv == lv
+		prevAlone = lok && !inner && !(linked && sameAsFirst)
 		prev, prevX, prevT, prevOK, prevWeak = i, x, c.Last.T, lok, lw
 		if lok {
 			prevY = sc.y(lv)
 		}
 	}
+	if prevAlone {
+		g.Line = append(g.Line, trendDot(prevX, prevY, prevWeak))
+	}
+	return trendEnd{X: prevX, Y: prevY, T: prevT, OK: prev >= 0 && prevOK, Weak: prevWeak}
+}
+
+// trendEnd is where a pen's line ends: the last column's last value, at X
+// and Y as in trendSeg and time T; OK is false when there is none or it is
+// not drawn.
+type trendEnd struct {
+	X, Y float32
+	T    int64
+	OK   bool
+	Weak bool
+}
+
+// trendDotWidth is a dot's length in columns: one pixel column, which the
+// line's square ends widen to about three pixels.
+const trendDotWidth = 1
+
+// trendDot is a lone value at (x, y): a level segment trendDotWidth long.
+func trendDot(x, y float32, weak bool) trendSeg {
+	return trendSeg{X0: x - trendDotWidth/2.0, Y0: y, X1: x + trendDotWidth/2.0, Y1: y, Weak: weak}
+}
+
+// appendTail continues a live pen's line from its end to the latest value
+// the station has, v at X x (the plot's right edge, "now"): the history
+// answers up to its last stored sample, which for a steady value may be
+// long ago, and a live trend is queried at most once a pixel's time. The
+// tail is a straight segment, as the line between stored samples is; it is
+// not drawn when v is not drawn (a gap up to now), and when the line ends
+// more than bridge ms before now it is a dot at x. A tail already at the
+// end (x not to its right) draws nothing.
+func appendTail(g *penGeometry, end trendEnd, x float32, v historian.Sample, sc penScale, bridge int64) {
+	val, weak, ok := trendValue(&v)
+	if !ok || (end.OK && x <= end.X) {
+		return
+	}
+	y := sc.y(val)
+	if end.OK && v.T-end.T <= bridge {
+		// The dot buildGeometry drew for a lone last value is now joined.
+		if n := len(g.Line); n > 0 && g.Line[n-1] == trendDot(end.X, end.Y, end.Weak) {
+			g.Line = g.Line[:n-1]
+		}
+		g.Line = append(g.Line, trendSeg{end.X, end.Y, x, y, end.Weak || weak})
+		return
+	}
+	g.Line = append(g.Line, trendDot(x, y, weak))
 }
 
 // trendDataRange is the least and greatest value drawn from cols (their Min

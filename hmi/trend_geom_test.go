@@ -117,6 +117,7 @@ func TestGeometryGaps(t *testing.T) {
 			},
 			want: penGeometry{
 				Line: []trendSeg{
+					{X0: 0, Y0: 0.9, X1: 1, Y1: 0.9}, // column 0's first value, cut off by its bad last: a dot
 					{X0: 1.5, Y0: 0.8, X1: 1.5, Y1: 0.7},
 					{X0: 3.5, Y0: 0.5, X1: 4.5, Y1: 0.4},
 				},
@@ -130,6 +131,10 @@ func TestGeometryGaps(t *testing.T) {
 				{N: 3, First: bs(10, 0), Last: bs(19, 0)},
 				{N: 1, First: gs(20, 10), Last: gs(20, 10), Min: gs(20, 10), Max: gs(20, 10)},
 			},
+			want: penGeometry{Line: []trendSeg{ // each lone good sample: a dot one column wide
+				{X0: 0, Y0: 0.9, X1: 1, Y1: 0.9},
+				{X0: 2, Y0: 0.9, X1: 3, Y1: 0.9},
+			}},
 		},
 		{
 			name: "strings are not drawn",
@@ -138,12 +143,35 @@ func TestGeometryGaps(t *testing.T) {
 				{N: 1, First: historian.Sample{T: 10, V: tags.String("x"), Q: tags.GoodQuality}, Last: historian.Sample{T: 10, V: tags.String("x"), Q: tags.GoodQuality}},
 				{N: 1, First: gs(20, 10), Last: gs(20, 10), Min: gs(20, 10), Max: gs(20, 10)},
 			},
+			want: penGeometry{Line: []trendSeg{
+				{X0: 0, Y0: 0.9, X1: 1, Y1: 0.9},
+				{X0: 2, Y0: 0.9, X1: 3, Y1: 0.9},
+			}},
 		},
 		{
 			name: "NaN is not drawn",
 			cols: []historian.Column{
 				{N: 1, First: gs(0, 10), Last: gs(0, 10), Min: gs(0, 10), Max: gs(0, 10)},
 				{N: 1, First: gs(10, math.NaN()), Last: gs(10, math.NaN())},
+			},
+			want: penGeometry{Line: []trendSeg{{X0: 0, Y0: 0.9, X1: 1, Y1: 0.9}}},
+		},
+		{
+			name: "lone values between gaps are dots: a flat column, a good last after a bad first, an uncertain one",
+			cols: []historian.Column{
+				{N: 3, First: gs(0, 40), Last: gs(9, 40), Min: gs(0, 40), Max: gs(5, 60)},
+				{N: 1, First: bs(10, 0), Last: bs(10, 0)},
+				{N: 2, First: bs(20, 0), Last: gs(29, 20), Min: gs(29, 20), Max: gs(29, 20)},
+				{N: 1, First: bs(30, 0), Last: bs(30, 0)},
+				{N: 1, First: us(40, 70), Last: us(40, 70), Min: us(40, 70), Max: us(40, 70)},
+			},
+			want: penGeometry{
+				Line: []trendSeg{
+					{X0: 0, Y0: 0.6, X1: 1, Y1: 0.6},
+					{X0: 2, Y0: 0.8, X1: 3, Y1: 0.8},
+					{X0: 4, Y0: 0.3, X1: 5, Y1: 0.3, Weak: true},
+				},
+				Envelope: []trendSeg{{X0: 0.5, Y0: 0.4, X1: 0.5, Y1: 0.6}},
 			},
 		},
 		{
@@ -316,3 +344,67 @@ func TestGeometryFromHistorian(t *testing.T) {
 }
 
 func sameSample(a, b historian.Sample) bool { return a.T == b.T && a.V.Equal(b.V) && a.Q == b.Q }
+
+// A live pen's line goes on from its last stored value to the latest
+// value on the bus, at the plot's right edge.
+func TestAppendTail(t *testing.T) {
+	sc := penScale{0, 100}
+	end := trendEnd{X: 4.5, Y: 0.2, T: 490, OK: true}
+	for _, tc := range []struct {
+		name   string
+		line   []trendSeg // before
+		end    trendEnd
+		x      float32
+		v      historian.Sample
+		bridge int64
+		want   []trendSeg // after
+	}{
+		{
+			name: "from the end to the edge", end: end, x: 9.5, v: gs(900, 50), bridge: defaultBridge,
+			want: []trendSeg{{X0: 4.5, Y0: 0.2, X1: 9.5, Y1: 0.5}},
+		},
+		{
+			name: "an uncertain value: weak", end: end, x: 9.5, v: us(900, 50), bridge: defaultBridge,
+			want: []trendSeg{{X0: 4.5, Y0: 0.2, X1: 9.5, Y1: 0.5, Weak: true}},
+		},
+		{
+			name: "the dot of a lone last value is joined instead",
+			line: []trendSeg{trendDot(4.5, 0.2, false)}, end: end, x: 9.5, v: gs(900, 50), bridge: defaultBridge,
+			want: []trendSeg{{X0: 4.5, Y0: 0.2, X1: 9.5, Y1: 0.5}},
+		},
+		{
+			name: "a bad value now: a gap up to now", end: end, x: 9.5, v: bs(900, 50), bridge: defaultBridge,
+		},
+		{
+			name: "the line ended longer than the bridge ago: a dot at the edge", end: end, x: 9.5, v: gs(900, 50), bridge: 100,
+			want: []trendSeg{trendDot(9.5, 0.5, false)},
+		},
+		{
+			name: "no line: a dot at the edge", x: 9.5, v: gs(900, 50), bridge: defaultBridge,
+			want: []trendSeg{trendDot(9.5, 0.5, false)},
+		},
+		{
+			name: "the line already reaches the edge", end: end, x: 4.5, v: gs(900, 50), bridge: defaultBridge,
+		},
+	} {
+		g := penGeometry{Line: slices.Clone(tc.line)}
+		appendTail(&g, tc.end, tc.x, tc.v, sc, tc.bridge)
+		if !slices.Equal(g.Line, tc.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tc.name, g.Line, tc.want)
+		}
+	}
+}
+
+// buildGeometry's end is the last column's last value, which appendTail
+// continues.
+func TestGeometryEnd(t *testing.T) {
+	var g penGeometry
+	if got, want := buildGeometry(geomCols, penScale{0, 100}, 0, &g), (trendEnd{X: 4.5, Y: 0.2, T: 490, OK: true}); got != want {
+		t.Errorf("end of geomCols = %+v, want %+v", got, want)
+	}
+	cols := slices.Clone(geomCols)
+	cols[4].Last = bs(490, 0)
+	if end := buildGeometry(cols, penScale{0, 100}, 0, &g); end.OK {
+		t.Errorf("a line that ends in a bad sample has an end to continue: %+v", end)
+	}
+}

@@ -90,6 +90,7 @@ type TrendView struct {
 	shown     bool // on screen: a hidden trend does not follow now
 	bridge    int64
 	data      trendData          // the last answer shown
+	tails     []historian.Sample // live: each pen's latest value on the bus, drawn at the right edge
 	gen       uint64             // the last query asked
 	cancelQ   context.CancelFunc // cancels it
 	lastQuery time.Time          // when a live query was last asked
@@ -219,6 +220,11 @@ func (v *TrendView) tick() {
 	}
 	now := v.now()
 	if now.Sub(v.lastQuery) < liveEvery(v.plot.view, v.plot.pixelWidth()) && !now.Before(v.lastQuery) {
+		// Between queries the line reaches now through the latest values
+		// on the bus, redrawn when one changed.
+		if v.readTails() {
+			v.regeometry()
+		}
 		return
 	}
 	v.follow(now)
@@ -293,6 +299,9 @@ func (v *TrendView) apply(d trendData) {
 // shown, and redraws the plot.
 func (v *TrendView) regeometry() {
 	p := v.plot
+	if v.live {
+		v.readTails()
+	}
 	p.pens = slices.Grow(p.pens[:0], len(v.pens))[:len(v.pens)]
 	for i := range v.pens {
 		pen := &v.pens[i]
@@ -300,7 +309,10 @@ func (v *TrendView) regeometry() {
 		sc := v.scaleOf(pen, cols)
 		pp := &p.pens[i]
 		pp.color, pp.scale = v.plot.penColor(pen.slot), sc
-		buildGeometry(cols, sc, v.bridge, &pp.geom)
+		end := buildGeometry(cols, sc, v.bridge, &pp.geom)
+		if x, ok := v.tailX(); ok {
+			appendTail(&pp.geom, end, x, v.tails[i], sc, v.bridge)
+		}
 	}
 	if p.axisPen >= len(v.pens) {
 		p.axisPen = len(v.pens) - 1
@@ -311,6 +323,40 @@ func (v *TrendView) regeometry() {
 	}
 	p.changed()
 	v.syncRows()
+}
+
+// tailX is where a live trend draws its pens' latest values: the plot's
+// right edge, in columns of the data shown (trendSeg's X). ok is false
+// when the trend is paused or has no data.
+func (v *TrendView) tailX() (float32, bool) {
+	d := v.data
+	if !v.live || d.width <= 0 || d.span.length() <= 0 || len(v.tails) != len(v.pens) {
+		return 0, false
+	}
+	colMs := float64(max(d.span.length()/int64(d.width), 1))
+	return float32(float64(v.plot.view.To-d.span.From) / colMs), true
+}
+
+// readTails reads every pen's latest value from the bus into v.tails and
+// reports whether any changed since the last read.
+func (v *TrendView) readTails() bool {
+	changed := len(v.tails) != len(v.pens)
+	v.tails = slices.Grow(v.tails[:0], len(v.pens))[:len(v.pens)]
+	bus := v.src.Bus()
+	for i := range v.pens {
+		s := historian.Sample{Q: tags.BadQuality(tags.ReasonConfigError, 0)} // not on the bus: not drawn
+		if bus != nil {
+			if id, ok := bus.Table().Lookup(v.pens[i].Tag); ok {
+				q := bus.Get(id)
+				s = historian.Sample{T: historian.Millis(q.Time), V: q.Value, Q: q.Quality}
+			}
+		}
+		if s.T != v.tails[i].T || !s.V.Equal(v.tails[i].V) || s.Q != v.tails[i].Q {
+			changed = true
+		}
+		v.tails[i] = s
+	}
+	return changed
 }
 
 // scaleOf is a pen's scale over cols: fixed when it is fixed and valid,

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -366,6 +367,57 @@ func TestTrendPanZoomAndLive(t *testing.T) {
 	v.tick()
 	if v.gen != gen || v.liveBtn.Text != "Live" {
 		t.Errorf("a paused trend ticked (gen %d → %d), button %q", gen, v.gen, v.liveBtn.Text)
+	}
+}
+
+// Between queries a live trend draws each pen's latest bus value at the
+// right edge, so that the line reaches now; a paused one does not.
+func TestTrendLiveTailReachesNow(t *testing.T) {
+	src := newFakeSource(trendDefs)
+	v, _, _ := newTestTrend(t, src)
+	const tag = "Area1.Pump1.Speed"
+	id, _ := src.bus.Table().Lookup(tag)
+	publish := func(f float64) {
+		src.bus.Publish([]tags.Update{{ID: id, VQT: tags.VQT{Value: tags.Float(f), Quality: tags.GoodQuality, Time: trendNow}}})
+	}
+	publish(30)
+	v.AddPen(tag)
+	v.SetPenScale(tag, false, 0, 100)
+	v.SetRange(time.Hour)
+	settle(t, v)
+	edge, ok := v.tailX()
+	if !ok {
+		t.Fatal("a live trend with data has no right edge to draw at")
+	}
+	last := func() trendSeg { l := v.plot.pens[0].geom.Line; return l[len(l)-1] }
+	if got := last(); got.X1 != edge || got.Y1 != 0.7 {
+		t.Errorf("live: the line ends at %+v, want at the edge x %v, y 0.7 (30 on 0..100)", got, edge)
+	}
+
+	// A new value before the next query is due: the tail follows it.
+	publish(60)
+	v.running.Store(true) // as Start does: the ticks come from this test
+	v.tick()
+	if c := src.takeCalls(); len(c) != 1 {
+		t.Errorf("queries: %+v, want only the first", c)
+	}
+	if got := last(); got.X1 != edge || math.Abs(float64(got.Y1-0.4)) > 1e-6 {
+		t.Errorf("after a new value: the line ends at %+v, want y 0.4", got)
+	}
+
+	// Bad now: the line stops at the last stored value.
+	src.bus.Publish([]tags.Update{{ID: id, VQT: tags.VQT{Value: tags.Float(60), Quality: tags.BadQuality(tags.ReasonNoComm, 0), Time: trendNow}}})
+	v.tick()
+	if got := last(); got.X1 >= edge {
+		t.Errorf("a bad value now still draws to the edge: %+v", got)
+	}
+
+	// Paused: no tail.
+	publish(60)
+	v.SetLive(false)
+	v.regeometry()
+	if got := last(); got.X1 >= edge {
+		t.Errorf("paused, the line is drawn to now: %+v", got)
 	}
 }
 
