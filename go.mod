@@ -8,6 +8,7 @@ require (
 	github.com/goburrow/modbus v0.1.0
 	github.com/simonvetter/modbus v1.6.4
 	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/crypto v0.35.0
 )
 
 require (
