@@ -2,8 +2,11 @@ package auth
 
 import (
 	"errors"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/sightglass/sightglass/state"
@@ -119,9 +122,69 @@ func TestTrailConcurrent(t *testing.T) {
 		t.Fatalf("%v (%d records), want %d intact", rep, rep.Records, callers*each)
 	}
 	t.Logf("%d records in %d commits", callers*each, cs.applies)
-	if cs.applies >= callers*each {
-		t.Errorf("%d commits for %d records: no group commit", cs.applies, callers*each)
+}
+
+// Callers that arrive while a commit is in flight go together in the
+// next one, and none returns before its own commit.
+func TestTrailGroupCommit(t *testing.T) {
+	st, path := openAuditState(t)
+	gs := &gatedStore{Store: st}
+	synctest.Test(t, func(t *testing.T) {
+		gs.gate = make(chan struct{}) // in the bubble, so that waiting on it is durably blocked
+		tr, err := OpenTrail(gs, "s1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var returned atomic.Int32
+		var wg sync.WaitGroup
+		audit := func(i int) {
+			if err := tr.Audit(auditTestRecord(i)); err != nil {
+				t.Error(err)
+			}
+			returned.Add(1)
+		}
+		wg.Go(func() { audit(0) })
+		synctest.Wait() // the first call is in Apply, held at the gate
+		for i := 1; i <= 10; i++ {
+			wg.Go(func() { audit(i) })
+		}
+		synctest.Wait() // the ten others wait for the next commit
+		if n := returned.Load(); n != 0 {
+			t.Fatalf("%d calls returned before their commit", n)
+		}
+		tr.mu.Lock()
+		queued := len(tr.queue)
+		tr.mu.Unlock()
+		if queued != 10 {
+			t.Fatalf("%d calls queued, want 10", queued)
+		}
+		close(gs.gate)
+		wg.Wait()
+		if !slices.Equal(gs.batches, []int{1, 10}) {
+			t.Fatalf("commits of %v records, want [1 10]", gs.batches)
+		}
+	})
+	st.Close()
+	if rep := verifyFile(t, path); !rep.OK() || rep.Records != 11 {
+		t.Fatalf("%v", rep)
 	}
+}
+
+// gatedStore holds every Apply until gate is closed, and records how many
+// records each appended.
+type gatedStore struct {
+	state.Store
+	gate    chan struct{}
+	mu      sync.Mutex // guards batches
+	batches []int
+}
+
+func (g *gatedStore) Apply(b state.Batch) ([]uint64, error) {
+	<-g.gate
+	g.mu.Lock()
+	g.batches = append(g.batches, len(b.Appends))
+	g.mu.Unlock()
+	return g.Store.Apply(b)
 }
 
 // countingStore counts Apply calls.
