@@ -125,11 +125,11 @@ func (m *Manager) attempt(name, password, from, what string) (*userRecord, error
 	var err error
 	if r != nil {
 		n, until, err = m.failUser(r.Name, now)
-		if err != nil {
-			return nil, err
-		}
 	} else {
-		n, until = m.failUnknown(key, now)
+		n, until, err = m.failUnknown(key, now)
+	}
+	if err != nil {
+		return nil, err
 	}
 	m.record(fail("wrong password or name"))
 	if !until.IsZero() {

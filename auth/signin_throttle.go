@@ -2,8 +2,11 @@ package auth
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"sync"
 	"time"
+
+	"github.com/sightglass/sightglass/state"
 )
 
 // throttle is the failure count of a name no user has, kept in memory so
@@ -29,9 +32,12 @@ type gates struct {
 	m  map[string]*gate
 }
 
+// gate is one name's: a channel rather than a mutex, so that a caller
+// waiting behind another's slow-down is durably blocked for
+// testing/synctest.
 type gate struct {
-	mu    sync.Mutex
-	users int // callers holding or waiting for mu; guarded by gates.mu
+	token chan struct{} // cap 1: full while an attempt runs
+	users int           // callers holding or waiting for token; guarded by gates.mu
 }
 
 // lock takes the gate of key and returns its release.
@@ -42,14 +48,14 @@ func (g *gates) lock(key string) func() {
 	}
 	gt := g.m[key]
 	if gt == nil {
-		gt = &gate{}
+		gt = &gate{token: make(chan struct{}, 1)}
 		g.m[key] = gt
 	}
 	gt.users++
 	g.mu.Unlock()
-	gt.mu.Lock()
+	gt.token <- struct{}{}
 	return func() {
-		gt.mu.Unlock()
+		<-gt.token
 		g.mu.Lock()
 		if gt.users--; gt.users == 0 {
 			delete(g.m, key)
@@ -82,11 +88,25 @@ func (m *Manager) lockedUnknown(key string, now time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// FailuresBucket holds, under "unknown", how many sign-ins failed at
+// names no user has: written at each such failure, as a user's record is
+// at theirs, so both take the same time.
+const FailuresBucket = "auth.failures"
+
 // failUnknown counts a failure at the name key (no user's); it returns
 // the consecutive failures and, when they lock it, until when.
-func (m *Manager) failUnknown(key string, now time.Time) (int, time.Time) {
+func (m *Manager) failUnknown(key string, now time.Time) (int, time.Time, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	total := uint64(0)
+	if b, err := m.st.Get(FailuresBucket, "unknown"); err != nil {
+		return 0, time.Time{}, err
+	} else if len(b) == 8 {
+		total = binary.BigEndian.Uint64(b)
+	}
+	if _, err := m.st.Apply(state.Batch{Puts: []state.KV{{Bucket: FailuresBucket, Key: "unknown", Value: binary.BigEndian.AppendUint64(nil, total+1)}}}); err != nil {
+		return 0, time.Time{}, err
+	}
 	t := m.unknown[key]
 	if t == nil {
 		if len(m.unknown) >= maxUnknown {
@@ -102,7 +122,8 @@ func (m *Manager) failUnknown(key string, now time.Time) (int, time.Time) {
 		t = &throttle{}
 		m.unknown[key] = t
 	}
-	return t.fail(now, m.opt.MaxFailures, m.opt.LockoutFor)
+	n, until := t.fail(now, m.opt.MaxFailures, m.opt.LockoutFor)
+	return n, until, nil
 }
 
 // fail counts one failure at now, starting afresh after a lockout ended;
