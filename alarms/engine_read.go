@@ -1,5 +1,7 @@
 package alarms
 
+import "time"
+
 // Summary is what the alarm banner shows.
 type Summary struct {
 	// Unacked counts the annunciated alarms waiting for an
@@ -91,3 +93,11 @@ func (e *Engine) Summary() Summary {
 	}
 	return sum
 }
+
+// Config returns the configuration the engine runs: the alarms as the
+// project defines them (not the runtime limits: see Status.Limit), the
+// maximum shelf times, whether actions need a comment.
+func (e *Engine) Config() Config { return e.cfg }
+
+// MaxShelve is the longest an alarm of priority p may be shelved.
+func (e *Engine) MaxShelve(p Priority) time.Duration { return e.maxShelve(p % NumPriorities) }
