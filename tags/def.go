@@ -104,7 +104,10 @@ type Def struct {
 	Units       string
 	Description string
 	Writable    bool
-	Poll        time.Duration // 0: the device's poll period
+	// Critical writes need the signed-in user's password and a reason,
+	// recorded with the write (an electronic signature).
+	Critical bool
+	Poll     time.Duration // 0: the device's poll period
 }
 
 // Table is the station's set of tag definitions, indexed by ID and by name.
