@@ -68,6 +68,9 @@ type Element struct {
 
 	Mode  string  // button: "momentary" or "toggle"
 	Value float64 // button (momentary): the value written on press (default 1)
+	// Critical (button, setpoint): the write needs the signed-in user's
+	// password and a reason, as for a critical tag.
+	Critical bool
 
 	Target    string // nav: the screen it opens
 	Faceplate bool   // nav: open Target as a pop-up over this screen
