@@ -105,9 +105,11 @@ func decodeRecord(b []byte) (*userRecord, error) {
 	if r.Role >= NumRoles {
 		return nil, fmt.Errorf("user record %s: role %d", r.Name, r.Role)
 	}
-	if _, err := checkAreas(r.Areas); err != nil {
+	areas, err := checkAreas(r.Areas)
+	if err != nil {
 		return nil, fmt.Errorf("user record %s: %w", r.Name, err)
 	}
+	r.Areas = areas
 	if _, err := parseHash(r.Hash); err != nil {
 		return nil, fmt.Errorf("user record %s: hash: %w", r.Name, err)
 	}
