@@ -14,7 +14,7 @@ import (
 
 // csvColumns are the columns tags.csv may have, in any order.
 var csvColumns = []string{
-	"name", "device", "address", "type", "order", "units", "description", "writable", "poll",
+	"name", "device", "address", "type", "order", "units", "description", "writable", "critical", "poll",
 	"scale_raw_lo", "scale_raw_hi", "scale_eng_lo", "scale_eng_hi",
 	"history", "excdev", "excmax", "compdev", "compmax",
 }
@@ -139,12 +139,17 @@ func csvRow(r *report, file string, cr *csv.Reader, rec []string, col map[string
 			e.set("type", l)
 		}
 	}
-	if v, l := cell("writable"); l > 0 {
-		var msg string
-		if t.Writable, msg = parseBool("writable", v); msg != "" {
-			fail("writable", l, msg)
-		} else {
-			e.set("writable", l)
+	for _, b := range []struct {
+		key string
+		dst *bool
+	}{{"writable", &t.Writable}, {"critical", &t.Critical}} {
+		if v, l := cell(b.key); l > 0 {
+			var msg string
+			if *b.dst, msg = parseBool(b.key, v); msg != "" {
+				fail(b.key, l, msg)
+			} else {
+				e.set(b.key, l)
+			}
 		}
 	}
 	if v, l := cell("poll"); l > 0 {

@@ -1,5 +1,5 @@
 // Package project loads a Sightglass project folder: project.yaml (the
-// station, its devices, tags, history and alarms) and, optionally,
+// station, its devices, tags, history, alarms and security) and, optionally,
 // tags.csv (more tags, as a spreadsheet exports them).
 //
 // project.yaml:
@@ -25,6 +25,7 @@
 //	    units: "%"
 //	    description: Tank 1 level
 //	    writable: false
+//	    critical: false           # writes need a signature (password and reason); writable tags only
 //	    poll: 250ms               # default: the device's
 //	    history: {excdev: 0.5, excmax: 10m, compdev: 0.2, compmax: 8h}   # or true (default), false
 //	history:
@@ -52,6 +53,11 @@
 //	      state: {value: false, priority: diagnostic}
 //	    - tag: Flow.Meter2.Total
 //	      bad: {priority: diagnostic}         # bad quality
+//	security:
+//	  idle_timeout: 15m    # sign a user out after this long without activity; default 0: never
+//	  min_password: 10     # fewest characters of a new password, 8 to 64; default 10
+//	  lockout_after: 5     # consecutive failed sign-ins that lock an account, 1 to 100; default 5
+//	  lockout_for: 15m     # how long an account stays locked, more than 0; default 15m
 //
 // Merge keys (<<: *anchor) may share settings between items.
 //
@@ -97,12 +103,30 @@
 // operator may shelve an alarm of each priority, a Go duration more than
 // zero; a priority not given keeps its default.
 //
+// A critical tag (critical: true) is written only with an electronic
+// signature: the signed-in user confirms the write with their password
+// and a reason, recorded with it in the audit trail, as regulated
+// industries require of such actions as resetting a motor trip. Only
+// writable tags can be critical. A screen's button or setpoint can make
+// its own writes critical on a tag that is not (ScreensDir).
+//
+// The security section sets how the station treats people (package
+// auth): idle_timeout, after how long without activity the signed-in
+// user is signed out (for tablets and shared PCs; the station falls back
+// to a viewer session that still shows the process), a Go duration, 0 or
+// more (default 0: never); min_password, the fewest characters of a new
+// password, 8 to 64 (NIST SP 800-63B; default 10); lockout_after, how
+// many consecutive failed sign-ins lock an account, 1 to 100 (default
+// 5); and lockout_for, how long it stays locked, a Go duration more than
+// zero (default 15m). The section and each key may be left out.
+//
 // tags.csv starts with a header naming its columns, in any order: name,
 // device, address, type (required), order, units, description, writable,
-// poll, scale_raw_lo, scale_raw_hi, scale_eng_lo, scale_eng_hi (all four
-// or none), history (true or false; yes/no and 1/0 as for writable),
-// excdev, excmax, compdev, compmax. An empty cell is a value not given:
-// an empty history is true.
+// critical (true or false, as for writable), poll, scale_raw_lo,
+// scale_raw_hi, scale_eng_lo, scale_eng_hi (all four or none), history
+// (true or false; yes/no and 1/0 as for writable), excdev, excmax,
+// compdev, compmax. An empty cell is a value not given: an empty history
+// is true, an empty critical false.
 //
 // Loading is strict and thorough: it reports every problem of both files
 // at once, each with the file and line of the key or value at fault, as a

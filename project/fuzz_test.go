@@ -61,6 +61,7 @@ func checkResult(t *testing.T, p *Project, err error) {
 			}
 		}
 		checkAlarmConfig(t, p)
+		checkSecurity(t, p)
 		return
 	}
 	if p != nil {

@@ -54,6 +54,7 @@ type Project struct {
 	TagHistory []TagHistory  // parallel to Tags: TagHistory[i] is Tags[i]'s
 	Screens    []Screen      // screens/*.yaml, sorted by name
 	Alarms     alarms.Config // the alarms section: one Def per alarm in file order, MaxShelve defaulted
+	Security   Security      // the security section, every default applied
 }
 
 // Load loads the project in folder dir. When anything is wrong it

@@ -77,8 +77,8 @@ var kindSpecs = map[ElementKind]*kindSpec{
 	KindRect:       {},
 	KindLabel:      {required: []string{"text"}},
 	KindSparkline:  {required: []string{"tag"}, optional: []string{"minutes", "min", "max"}},
-	KindButton:     {required: []string{"tag", "text"}, optional: []string{"mode", "value"}},
-	KindSetpoint:   {required: []string{"tag"}, optional: []string{"min", "max"}},
+	KindButton:     {required: []string{"tag", "text"}, optional: []string{"mode", "value", "critical"}},
+	KindSetpoint:   {required: []string{"tag"}, optional: []string{"min", "max", "critical"}},
 	KindNav:        {required: []string{"target"}, optional: []string{"text", "faceplate"}},
 }
 
@@ -359,6 +359,8 @@ func (d *screenDecoder) elementKey(f field, e *elementEntry) {
 		el.Horizontal, _ = d.boolean(f, m)
 	case "faceplate":
 		el.Faceplate, _ = d.boolean(f, m)
+	case "critical":
+		el.Critical, _ = d.boolean(f, m)
 	case "normal":
 		if lo, hi, ok := d.band(f, m); ok {
 			el.NormalLo, el.NormalHi, el.HasNormal = lo, hi, true

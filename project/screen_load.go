@@ -54,8 +54,8 @@ import (
 //	sparkline   tag (numeric or bool); minutes: how far back, 1 to 1440 (default 10); min, max
 //	button      tag (writable), text; mode: momentary (default: writes value, then 0) or toggle
 //	            (a bool tag: writes the opposite of its value); value: what a momentary press
-//	            writes (default 1; 0 or 1 on a bool tag)
-//	setpoint    tag (writable, numeric); min, max: the values it accepts
+//	            writes (default 1; 0 or 1 on a bool tag); critical: true (see below)
+//	setpoint    tag (writable, numeric); min, max: the values it accepts; critical: true
 //	nav         target: a screen; text (default: the target's title); faceplate: true opens
 //	            the target as a pop-up over this screen
 //
@@ -63,6 +63,13 @@ import (
 // be below max; where max is given min defaults to 0; normal and alarm lie
 // within min..max, normal within the alarm limits. In alarm, null is no
 // limit: [null, 100] has only a high limit.
+//
+// critical: true makes a button's or setpoint's writes need an electronic
+// signature, the signed-in user's password and a reason, even when its
+// tag is not critical: to sign a write from one screen (a bypass on the
+// maintenance screen, say) that needs no signature elsewhere. A write to
+// a critical tag is signed whatever its element says: critical: false
+// (the default) does not lift the tag's signature.
 //
 // A tag is one of the project's (project.yaml and tags.csv) or a device's
 // system tag: _System.Devices.DEVICE.Connected, State, ResponseMs,

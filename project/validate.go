@@ -43,7 +43,7 @@ var compressionKeys = []string{"excdev", "excmax", "compdev", "compmax"}
 // other and against their driver, and returns the project (valid only if
 // r holds no problems).
 func validate(r *report, dec *decoded) *Project {
-	p := &Project{Station: dec.station, History: checkHistory(r, &dec.history)}
+	p := &Project{Station: dec.station, History: checkHistory(r, &dec.history), Security: securityOf(&dec.security)}
 	byName := map[string]*deviceEntry{}
 	var devNames []string
 	for i := range dec.devices {
@@ -64,6 +64,7 @@ func validate(r *report, dec *decoded) *Project {
 	for i := range dec.tags {
 		e := &dec.tags[i]
 		checkTagFields(r, e)
+		checkCritical(r, e)
 		name := e.def.Name
 		if e.has("name") {
 			if first, dup := firstTag[name]; dup {

@@ -17,11 +17,12 @@ import (
 
 // decoded is what the project files declare, before cross-checks.
 type decoded struct {
-	station Station
-	devices []deviceEntry
-	tags    []tagEntry
-	history historyEntry
-	alarms  alarmsEntry
+	station  Station
+	devices  []deviceEntry
+	tags     []tagEntry
+	history  historyEntry
+	alarms   alarmsEntry
+	security securityEntry
 	// devicesKnown is false when project.yaml could not be read, so a
 	// tag's device cannot be looked up.
 	devicesKnown bool
@@ -88,8 +89,10 @@ func decodeYAML(r *report, file string, data []byte, out *decoded) {
 			out.history = d.history(f)
 		case "alarms":
 			out.alarms = d.alarms(f)
+		case "security":
+			out.security = d.security(f)
 		default:
-			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history, alarms)", f.name)
+			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history, alarms, security)", f.name)
 		}
 	}
 	if !hasStation {
@@ -233,6 +236,8 @@ func (d *yamlDecoder) tag(n *yaml.Node) tagEntry {
 			t.Description, _ = d.str(f, m)
 		case "writable":
 			t.Writable, _ = d.boolean(f, m)
+		case "critical":
+			t.Critical, _ = d.boolean(f, m)
 		case "poll":
 			t.Poll, _ = d.duration(f, m)
 		case "history":
