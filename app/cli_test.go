@@ -93,20 +93,6 @@ func TestTagsTable(t *testing.T) {
 	}
 }
 
-func TestWriteReadsBack(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "write", "Plant.V1.Position", "62.5")
-	if code != 0 || !strings.Contains(stdout, "Plant.V1.Position: 40 → 62.5 % (good)") {
-		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
-	}
-	code, _, stderr = runCLI(t, "write", "Plant.Tank1.HighSetpoint", "9")
-	if code != 1 || !strings.Contains(stderr, "device exception 3 (illegal data value)") {
-		t.Errorf("out-of-range setpoint: exit %d, stderr %s", code, stderr)
-	}
-	if code, _, _ := runCLI(t, "write", "Plant.V1.Position"); code != 2 {
-		t.Errorf("write without a value: exit %d, want 2", code)
-	}
-}
-
 func TestUnknownCommand(t *testing.T) {
 	if code, _, stderr := runCLI(t, "frobnicate"); code != 2 || !strings.Contains(stderr, "unknown command") {
 		t.Errorf("exit %d, stderr %s", code, stderr)

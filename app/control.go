@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/station"
 )
 
@@ -64,6 +67,54 @@ func serveControl(ctx context.Context, dataDir string, st *station.Station, log 
 			return
 		}
 		writeJSON(w, recs)
+	})
+	mux.HandleFunc("POST /v1/write", func(w http.ResponseWriter, r *http.Request) {
+		var req writeRequest
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
+			http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		res, err := writeAs(r.Context(), st, req, "cli")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
+			return
+		}
+		writeJSON(w, res)
+	})
+	mux.HandleFunc("GET /v1/audit", func(w http.ResponseWriter, r *http.Request) {
+		q, err := decodeAuditQuery(r.URL.Query())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		list, err := st.AuditLog(q)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		writeJSON(w, list)
+	})
+	mux.HandleFunc("GET /v1/audit/verify", func(w http.ResponseWriter, r *http.Request) {
+		var anchors []auth.Anchor
+		for _, a := range r.URL.Query()["anchor"] {
+			an, err := auth.ParseAnchor(a)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			anchors = append(anchors, an)
+		}
+		store := st.State()
+		if store == nil {
+			http.Error(w, station.ErrNoState.Error(), http.StatusNotFound)
+			return
+		}
+		rep, err := auth.Verify(store, auth.VerifyOptions{Anchors: anchors})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		writeJSON(w, rep)
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
@@ -197,6 +248,19 @@ func dialControl(dataDir string) (*controlClient, bool) {
 	return &controlClient{http: &http.Client{Transport: tr, Timeout: 30 * time.Second}}, true
 }
 
+// post sends body as JSON to path and decodes the JSON answer.
+func (c *controlClient) post(path string, body, into any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	resp, err := c.http.Post("http://station"+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("station control socket: %w", err)
+	}
+	return decodeAnswer(resp, into)
+}
+
 // get fetches path (with query) from the station and decodes its JSON.
 func (c *controlClient) get(path string, query url.Values, into any) error {
 	u := "http://station" + path
@@ -207,6 +271,11 @@ func (c *controlClient) get(path string, query url.Values, into any) error {
 	if err != nil {
 		return fmt.Errorf("station control socket: %w", err)
 	}
+	return decodeAnswer(resp, into)
+}
+
+// decodeAnswer decodes a station's JSON answer, or returns its error text.
+func decodeAnswer(resp *http.Response, into any) error {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		var msg [512]byte

@@ -20,10 +20,12 @@ Usage:
   sightglass run   [--project DIR] [--data DIR] [--headless]   run the station (no project: the embedded demo plant)
   sightglass check --project DIR                               validate a project; exit 2 when anything is wrong
   sightglass tags  [--project DIR] [--json] [--watch]          scan every device and print every tag
-  sightglass write [--project DIR] TAG VALUE                   write one value, read it back, print old → new
+  sightglass write --user NAME [--reason R] TAG VALUE          write one value as a user, read it back, print old → new
   sightglass sim   [--listen 127.0.0.1:5020]                   serve the embedded plant over Modbus TCP
   sightglass history query|export|import|stats|verify|tags     the station's history (sightglass history for help)
   sightglass alarms list|history|report                        the station's alarms (sightglass alarms for help)
+  sightglass users add|list|passwd|role|areas|disable|...      the station's users (sightglass users for help)
+  sightglass audit list|export|verify                          the tamper-evident audit trail (sightglass audit for help)
   sightglass version
 
 Run "sightglass COMMAND -h" for a command's flags.
@@ -52,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"sim":     cmdSim,
 		"history": cmdHistory,
 		"alarms":  cmdAlarms,
+		"users":   cmdUsers,
+		"audit":   cmdAudit,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "sightglass", version)
 			return nil

@@ -38,10 +38,17 @@ const scanWait = 15 * time.Second
 
 // startScanned opens and starts the station and waits until every device
 // has been scanned once (or failed once). The caller stops it.
-func startScanned(ctx context.Context, dir string, log *slog.Logger) (*station.Station, error) {
+// prep, when not nil, runs before Start (to enable the station's state).
+func startScanned(ctx context.Context, dir string, log *slog.Logger, prep func(*station.Station) error) (*station.Station, error) {
 	st, err := openStation(ctx, dir, log)
 	if err != nil {
 		return nil, err
+	}
+	if prep != nil {
+		if err := prep(st); err != nil {
+			st.Stop()
+			return nil, err
+		}
 	}
 	if err := st.Start(ctx); err != nil {
 		return nil, err

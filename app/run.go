@@ -58,8 +58,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	if err := st.EnableAlarms(dataDir); err != nil {
+	if err := st.EnableState(dataDir, station.StateOptions{}); err != nil {
 		return err
+	}
+	if has, err := st.Users().HasUsers(); err != nil {
+		return err
+	} else if !has && *headless {
+		log.Warn("no users yet: nobody can write or act on alarms until the first admin is added with `sightglass users add NAME --role admin --data " + dataDir + "` (station stopped)")
 	}
 	if err := st.Start(ctx); err != nil {
 		return err

@@ -63,6 +63,7 @@ func TestSmoke(t *testing.T) {
 		{"diagnostics", []string{"--open", "diagnostics"}},
 		{"tags", []string{"--open", "tags"}},
 		{"trend", []string{"--open", "trend", "--pens", "Plant.Tank1.Level,Plant.Tank2.Level,Plant.Flow.Rate"}},
+		{"alarms", []string{"--open", "alarms"}},
 		{"dark", []string{"--theme", "dark"}},
 	}
 	for _, v := range views {

@@ -23,7 +23,7 @@ func cmdTags(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	st, err := startScanned(ctx, *dir, newLogger(io.Discard, false))
+	st, err := startScanned(ctx, *dir, newLogger(io.Discard, false), nil)
 	if err != nil {
 		return err
 	}

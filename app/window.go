@@ -10,9 +10,11 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/sightglass/sightglass/assets"
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/hmi"
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/station"
+	"github.com/sightglass/sightglass/tags"
 )
 
 // appID names the application to the desktop and to Fyne's preferences.
@@ -32,9 +34,10 @@ func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, open, pe
 	// table header cells outside any override.
 	a.Settings().SetTheme(th)
 	w := a.NewWindow("Sightglass — " + st.Name())
-	mw := hmi.NewWindow(w, st)
+	ws := windowStation{st}
+	mw := hmi.NewWindow(w, ws)
 	if screens := st.Project().Screens; len(screens) > 0 {
-		sv := hmi.NewScreenView(st, screens, assets.Symbol)
+		sv := hmi.NewScreenView(ws, screens, assets.Symbol)
 		if err := mw.AddScreens(sv, firstScreen(screens)); err != nil {
 			log.Warn("screens", "err", err)
 		}
@@ -75,4 +78,17 @@ func firstScreen(screens []project.Screen) string {
 		}
 	}
 	return screens[0].Name
+}
+
+// windowStation is the station as the window uses it: its writes are the
+// person signed in at the window's.
+type windowStation struct{ *station.Station }
+
+// Write writes as the window's current user.
+func (w windowStation) Write(ctx context.Context, tag, value string) (old, new tags.VQT, err error) {
+	var sess *auth.Session
+	if users := w.Users(); users != nil {
+		sess = users.Current()
+	}
+	return w.Station.Write(ctx, station.Actor{Session: sess, From: "window"}, tag, value)
 }

@@ -5,37 +5,114 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/sightglass/sightglass/station"
+	"github.com/sightglass/sightglass/tags"
 )
 
-// cmdWrite writes one value through the station's write path, reads it
-// back and prints old → new, or the device's error.
+// writeUsage is the write command's synopsis.
+const writeUsage = "usage: sightglass write --user NAME [--reason TEXT] [--project DIR] [--data DIR] TAG VALUE"
+
+// cmdWrite writes one value as a signed-in user through the station's
+// write path, reads it back and prints old → new, or the error. With a
+// station running on the data folder the station does it (through its
+// control socket); otherwise this command runs the station itself, on the
+// folder's users and audit trail.
 func cmdWrite(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("write", flag.ContinueOnError)
 	dir := projectFlag(fs)
+	data := dataFlag(fs)
+	user := fs.String("user", "", "who writes (asks for the password; on a pipe, reads it from stdin)")
+	reason := fs.String("reason", "", "why: recorded with the write; a critical tag's signature needs it")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 {
-		return exitError{code: exitUsage, msg: "usage: sightglass write [--project DIR] TAG VALUE"}
+	if fs.NArg() != 2 || *user == "" {
+		return exitError{code: exitUsage, msg: writeUsage}
 	}
 	name, value := fs.Arg(0), fs.Arg(1)
-	st, err := startScanned(ctx, *dir, newLogger(stderr, false))
+	dataDir := dataDirOr(*data)
+	password, err := readPassword("Password for "+*user+": ", stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Stop()
-	wctx, cancel := context.WithTimeout(ctx, scanWait)
-	defer cancel()
-	old, new, err := st.Write(wctx, name, value)
-	if err != nil {
-		return err
-	}
-	units := ""
-	if id, ok := st.Bus().Table().Lookup(name); ok {
-		if u := st.Bus().Table().Def(id).Units; u != "" {
-			units = " " + u
+	req := writeRequest{User: *user, Password: password, Tag: name, Value: value, Reason: *reason}
+	var res writeResult
+	if c, ok := dialControl(dataDir); ok {
+		if err := c.post("/v1/write", req, &res); err != nil {
+			return err
+		}
+	} else {
+		unlock, err := lockDataDir(dataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		st, err := startScanned(ctx, *dir, newLogger(stderr, false), func(st *station.Station) error {
+			return st.EnableState(dataDir, station.StateOptions{})
+		})
+		if err != nil {
+			return err
+		}
+		defer st.Stop()
+		if res, err = writeAs(ctx, st, req, "cli"); err != nil {
+			return err
 		}
 	}
-	fmt.Fprintf(stdout, "%s: %s → %s%s (%s)\n", name, old.Value, new.Value, units, new.Quality)
+	fmt.Fprintf(stdout, "%s: %s → %s%s (%s)\n", name, res.Old, res.New, res.Units, res.Quality)
 	return nil
+}
+
+func dataDirOr(d string) string {
+	if d == "" {
+		return "data"
+	}
+	return d
+}
+
+// writeRequest is one write as the CLI asks a station for it.
+type writeRequest struct {
+	User, Password string
+	Tag, Value     string
+	Reason         string
+}
+
+// writeResult is a write's outcome.
+type writeResult struct {
+	Old, New, Units, Quality string
+}
+
+// writeAs signs the user in, writes (signing with the same password when
+// the tag is critical) and signs out again: each step audited.
+func writeAs(ctx context.Context, st *station.Station, req writeRequest, from string) (writeResult, error) {
+	users := st.Users()
+	if users == nil {
+		return writeResult{}, station.ErrNoState
+	}
+	sess, err := users.SignIn(req.User, req.Password, from)
+	if err != nil {
+		return writeResult{}, err
+	}
+	defer users.SignOut(sess)
+	a := station.Actor{Session: sess, Comment: req.Reason, From: from}
+	if id, ok := st.Bus().Table().Lookup(req.Tag); ok && st.Bus().Table().Def(id).Critical {
+		a.Password = req.Password
+	}
+	wctx, cancel := context.WithTimeout(ctx, scanWait)
+	defer cancel()
+	old, new, err := st.Write(wctx, a, req.Tag, req.Value)
+	if err != nil {
+		return writeResult{}, err
+	}
+	return writeResult{Old: old.Value.String(), New: new.Value.String(), Units: unitsOf(st.Bus().Table(), req.Tag), Quality: new.Quality.String()}, nil
+}
+
+// unitsOf is " m" for a tag in metres, "" without units.
+func unitsOf(t *tags.Table, name string) string {
+	if id, ok := t.Lookup(name); ok {
+		if u := t.Def(id).Units; u != "" {
+			return " " + u
+		}
+	}
+	return ""
 }

@@ -35,8 +35,8 @@ var scrDefs = []tags.Def{
 	{Name: "_System.Devices.plc2.Connected", Type: tags.TypeBool},
 }
 
-// The station itself is a ScreenStation.
-var _ ScreenStation = (*station.Station)(nil)
+// The station is a ScreenStation through app's windowStation, which
+// writes as the window's signed-in user.
 
 // scrFailTag's writes fail as a device exception would.
 const scrFailTag = "Area1.Valve1.Position"

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/sim"
 )
@@ -89,14 +90,14 @@ func TestAlarmsAcrossALostDeviceAndARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.EnableAlarms(data); err != nil {
+	if err := st.EnableState(data, testStateOptions); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.EnableAlarms(data); err == nil {
-		t.Error("EnableAlarms after Start succeeded")
+	if err := st.EnableState(data, testStateOptions); err == nil {
+		t.Error("EnableState after Start succeeded")
 	}
 	eng := st.Alarms()
 	waitFor(t, st, 5*time.Second, "first good value", func() bool { return quality(st, testLevelTag).IsGood() })
@@ -109,7 +110,8 @@ func TestAlarmsAcrossALostDeviceAndARestart(t *testing.T) {
 	if s.Message != "PLC 1 lost" || eng.Summary().Unacked[alarms.High] != 1 {
 		t.Errorf("active alarm %+v, summary %+v", s, eng.Summary())
 	}
-	if err := eng.Ack([]string{lostAlarm}, "ann", "called maintenance"); err != nil {
+	ann := addUser(t, st, "ann", auth.Operator)
+	if err := st.AckAlarms(Actor{Session: ann, Comment: "called maintenance"}, []string{lostAlarm}); err != nil {
 		t.Fatal(err)
 	}
 	waitAlarm(t, eng, lostAlarm, alarms.Acked, time.Second)
@@ -123,7 +125,7 @@ func TestAlarmsAcrossALostDeviceAndARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st2.EnableAlarms(data); err != nil {
+	if err := st2.EnableState(data, testStateOptions); err != nil {
 		t.Fatal(err)
 	}
 	if err := st2.Start(t.Context()); err != nil {

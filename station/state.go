@@ -3,53 +3,102 @@ package station
 import (
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/state"
 )
 
 // StateFile is the name of the station's shared-state file in its data
-// folder: alarm states and the alarm journal (later users and the audit
-// trail), beside the history.
+// folder: users, the audit trail, alarm states and the alarm journal,
+// beside the history.
 const StateFile = "state.db"
 
-// EnableAlarms opens the station's shared state in dataDir/state.db and
-// builds the alarm engine from the project's alarms section, restoring
-// the alarms' states from the file. Call it before Start; Start starts
-// the engine before the pollers, so it sees every change, and Stop stops
-// it before them, so that a station shutting down (its tags turning bad)
-// raises no alarms.
-func (s *Station) EnableAlarms(dataDir string) error {
+// StateOptions tune the station's shared state.
+type StateOptions struct {
+	// Auth tunes sign-in; the project's security section fills
+	// MinPasswordLen, MaxFailures, LockoutFor and IdleTimeout when zero.
+	Auth auth.Options
+}
+
+// EnableState opens the station's shared state in dataDir/state.db: the
+// users (auth.Manager), the audit trail (auth.Trail) and the alarm engine,
+// whose alarm states it restores. Call it before Start. Without it the
+// station has no users, so it refuses every write and operator action.
+//
+// Start starts the engine before the pollers, so it sees every change,
+// and Stop stops it before them, so that a station shutting down (its
+// tags turning bad) raises no alarms.
+func (s *Station) EnableState(dataDir string, opt StateOptions) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started {
-		return fmt.Errorf("alarms: enable them before Start")
+		return fmt.Errorf("state: enable it before Start")
 	}
-	if s.alarms != nil {
+	if s.state != nil {
 		return nil
 	}
 	st, err := state.OpenLocal(filepath.Join(dataDir, StateFile))
 	if err != nil {
-		return fmt.Errorf("alarms: %w", err)
+		return err
+	}
+	trail, err := auth.OpenTrail(st, s.Name(), s.log.With("part", "audit"))
+	if err != nil {
+		st.Close()
+		return err
+	}
+	ao := opt.Auth
+	sec := s.proj.Security
+	if ao.MinPasswordLen == 0 {
+		ao.MinPasswordLen = sec.MinPassword
+	}
+	if ao.MaxFailures == 0 {
+		ao.MaxFailures = sec.LockoutAfter
+	}
+	if ao.LockoutFor == 0 {
+		ao.LockoutFor = sec.LockoutFor
+	}
+	if ao.IdleTimeout == 0 {
+		ao.IdleTimeout = sec.IdleTimeout
+	}
+	if ao.Log == nil {
+		ao.Log = s.log.With("part", "auth")
+	}
+	users, err := auth.NewManager(st, trail, ao)
+	if err != nil {
+		st.Close()
+		return err
 	}
 	eng, err := alarms.NewEngine(s.proj.Alarms, s.bus, st, s.log.With("part", "alarms"))
 	if err != nil {
+		users.Close()
 		st.Close()
 		return fmt.Errorf("alarms: %w", err)
 	}
-	s.state, s.alarms = st, eng
+	s.state, s.trail, s.users, s.alarms = st, trail, users, eng
 	return nil
 }
 
-// Alarms is the station's alarm engine, nil when alarms are not enabled.
+// Alarms is the station's alarm engine, nil when its state is not
+// enabled. Read from it freely; act through the station (AckAlarms…), so
+// that permissions are checked and actions audited.
 func (s *Station) Alarms() *alarms.Engine {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.alarms
 }
 
-// State is the station's shared-state store, nil when alarms are not
+// Users is the station's user manager, nil when its state is not
 // enabled.
+func (s *Station) Users() *auth.Manager {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.users
+}
+
+// State is the station's shared-state store, nil when it is not enabled
+// (or the station has stopped).
 func (s *Station) State() state.Store {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -63,7 +112,32 @@ func (s *Station) State() state.Store {
 func (s *Station) AlarmHistory(q alarms.Query) ([]alarms.Record, error) {
 	st := s.State()
 	if st == nil {
-		return nil, fmt.Errorf("alarms are not enabled")
+		return nil, ErrNoState
 	}
 	return alarms.Search(st, q)
 }
+
+// AuditLog lists the audit trail.
+func (s *Station) AuditLog(q auth.AuditQuery) ([]auth.AuditEntry, error) {
+	st := s.State()
+	if st == nil {
+		return nil, ErrNoState
+	}
+	return auth.List(st, q)
+}
+
+// auditHead logs the audit trail's head (its newest record's sequence
+// number and hash), the anchor `sightglass audit verify --anchor` checks a
+// trail against, so that a truncated or rewritten trail is detectable from
+// the log.
+func (s *Station) auditHead(why string) {
+	s.mu.Lock()
+	trail := s.trail
+	s.mu.Unlock()
+	if trail != nil {
+		s.log.Info("audit head", "anchor", trail.Head().String(), "at", why)
+	}
+}
+
+// anchorEvery is how often a running station logs its audit head.
+const anchorEvery = time.Hour

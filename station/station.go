@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/drivers"
 	_ "github.com/sightglass/sightglass/drivers/all" // register every driver
 	"github.com/sightglass/sightglass/project"
@@ -44,8 +45,11 @@ type Station struct {
 	wg        sync.WaitGroup
 	afterStop []func()  // run once by Stop, after the pollers, last first
 	rec       *recorder // nil when history is not enabled
-	alarms    *alarms.Engine
-	state     *state.Local // nil when alarms are not enabled
+	// The shared state (EnableState); all nil when it is not enabled.
+	state  *state.Local
+	trail  *auth.Trail
+	users  *auth.Manager
+	alarms *alarms.Engine
 }
 
 // New builds a station for a project: the tag table (project tags, then
@@ -127,20 +131,44 @@ func (s *Station) Start(ctx context.Context) error {
 	if s.alarms != nil {
 		s.alarms.Start(ctx)
 	}
+	if s.trail != nil {
+		s.wg.Go(func() { s.logAnchors(ctx) })
+	}
 	for _, p := range s.pollers {
 		s.wg.Go(func() { p.Run(ctx) })
 	}
 	s.log.Info("station started", "name", s.Name(), "devices", len(s.pollers), "tags", len(s.proj.Tags))
+	if s.trail != nil {
+		// s.mu is held: the trail directly, not s.audit.
+		r := auth.AuditRecord{Action: auth.ActStationStart, Target: s.Name(), New: fmt.Sprintf("%d devices, %d tags", len(s.pollers), len(s.proj.Tags))}
+		if err := s.trail.Audit(r); err != nil {
+			s.log.Error("audit trail", "action", string(r.Action), "err", err)
+		}
+	}
 	return nil
+}
+
+// logAnchors logs the audit head every anchorEvery until ctx ends.
+func (s *Station) logAnchors(ctx context.Context) {
+	tick := time.NewTicker(anchorEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			s.auditHead("hourly")
+		}
+	}
 }
 
 // Stop stops every poller and waits for them; the tags are left bad
 // (stopped). Stop is safe to call more than once.
 func (s *Station) Stop() {
 	s.mu.Lock()
-	cancel, after, rec := s.cancel, s.afterStop, s.rec
-	eng, st := s.alarms, s.state
-	s.cancel, s.afterStop, s.rec, s.state = nil, nil, nil, nil
+	cancel, after, rec, started := s.cancel, s.afterStop, s.rec, s.started
+	eng, st, users := s.alarms, s.state, s.users
+	s.cancel, s.afterStop, s.rec = nil, nil, nil
 	s.mu.Unlock()
 	// First the alarms: tags turning bad as the station stops are no alarm.
 	if eng != nil {
@@ -148,6 +176,14 @@ func (s *Station) Stop() {
 	}
 	if st != nil {
 		defer func() {
+			if started && cancel != nil {
+				s.audit(auth.AuditRecord{Action: auth.ActStationStop, Target: s.Name()})
+				s.auditHead("stop")
+			}
+			users.Close()
+			s.mu.Lock()
+			s.state, s.trail = nil, nil
+			s.mu.Unlock()
 			if err := st.Close(); err != nil {
 				s.log.Error("state: close", "err", err)
 			}

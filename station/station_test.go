@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/sim"
@@ -149,6 +150,9 @@ func TestWritePath(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Stop()
+	if err := st.EnableState(t.TempDir(), testStateOptions); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +161,8 @@ func TestWritePath(t *testing.T) {
 	if err := st.WaitScanned(ctx); err != nil {
 		t.Fatal(err)
 	}
-	old, got, err := st.Write(ctx, testWritable, testWriteValue)
+	op := Actor{Session: addUser(t, st, "olga", auth.Operator), From: "test"}
+	old, got, err := st.Write(ctx, op, testWritable, testWriteValue)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,20 +174,20 @@ func TestWritePath(t *testing.T) {
 		t.Errorf("bus after write: %v", v.Value)
 	}
 
-	_, _, err = st.Write(ctx, testReadOnly, "1")
+	_, _, err = st.Write(ctx, op, testReadOnly, "1")
 	if !errors.Is(err, ErrReadOnly) {
 		t.Errorf("write to a read-only tag: %v", err)
 	}
-	_, _, err = st.Write(ctx, "No.Such.Tag", "1")
+	_, _, err = st.Write(ctx, op, "No.Such.Tag", "1")
 	if !errors.Is(err, ErrUnknownTag) {
 		t.Errorf("write to an unknown tag: %v", err)
 	}
-	_, _, err = st.Write(ctx, testWritable, "lots")
+	_, _, err = st.Write(ctx, op, testWritable, "lots")
 	if !errors.Is(err, ErrBadValue) {
 		t.Errorf("write of text to a number: %v", err)
 	}
 	// The plant refuses an out-of-range setpoint with exception 3.
-	_, _, err = st.Write(ctx, testRefused, testRefusedValue)
+	_, _, err = st.Write(ctx, op, testRefused, testRefusedValue)
 	var dev *drivers.DeviceError
 	if !errors.As(err, &dev) || dev.Code != 3 {
 		t.Errorf("out-of-range setpoint: %v, want device exception 3", err)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -20,17 +21,43 @@ var (
 	ErrBadValue = errors.New("value does not fit the tag's type")
 )
 
-// Write is the station's single write path: the HMI, `sightglass write`
-// and later the permission check and the audit trail all go through it. It
-// parses text as the tag's type (engineering units, when scaled), writes
-// it through the device's poller, and returns the tag's VQT before and the
-// VQT read back after.
-func (s *Station) Write(ctx context.Context, name, text string) (old, new tags.VQT, err error) {
+// Write is the station's single write path: the window, `sightglass
+// write` and later the gateways all go through it. It checks that the
+// actor may write the tag (permission Write in the tag's area), asks a
+// critical tag (or a write with a.Sign) for an electronic signature, parses
+// text as the tag's type (engineering units, when scaled), writes it
+// through the device's poller, audits the write with its old and new value
+// and its result, and returns the tag's VQT before and the VQT read back
+// after.
+func (s *Station) Write(ctx context.Context, a Actor, name, text string) (old, new tags.VQT, err error) {
+	rec := auth.AuditRecord{User: a.user(), Action: auth.ActWrite, Target: name, New: text, Detail: a.From}
+	defer func() {
+		if !errors.Is(err, ErrNoState) {
+			rec.Result = result(err)
+			s.audit(rec)
+		}
+	}()
 	id, ok := s.table.Lookup(name)
 	if !ok {
 		return old, new, fmt.Errorf("%s: %w", name, ErrUnknownTag)
 	}
 	def := s.table.Def(id)
+	users, err := s.authorize(&a, auth.Write, name)
+	if err != nil {
+		return old, new, err
+	}
+	if def.Critical || a.Sign {
+		if a.Password == "" || strings.TrimSpace(a.Comment) == "" {
+			return old, new, fmt.Errorf("%s: %w", name, ErrSignatureRequired)
+		}
+		sig, err := users.Confirm(a.Session, a.Password, a.Comment)
+		if err != nil {
+			return old, new, err
+		}
+		sig.Stamp(&rec)
+	} else {
+		rec.Reason = a.Comment
+	}
 	if !def.Writable || s.owner[id] < 0 {
 		return old, new, fmt.Errorf("%s: %w", name, ErrReadOnly)
 	}
@@ -39,12 +66,14 @@ func (s *Station) Write(ctx context.Context, name, text string) (old, new tags.V
 		return old, new, fmt.Errorf("%s: %w", name, err)
 	}
 	old = s.bus.Get(id)
+	rec.Old = old.Value.String()
 	new, err = s.pollers[s.owner[id]].Write(ctx, id, v)
 	if err != nil {
-		s.log.Warn("write failed", "tag", name, "value", text, "err", err)
+		s.log.Warn("write failed", "tag", name, "value", text, "user", a.user(), "err", err)
 		return old, new, err // the driver's and the poller's errors name the device and tag
 	}
-	s.log.Info("write", "tag", name, "old", old.Value.String(), "new", new.Value.String())
+	rec.New = new.Value.String()
+	s.log.Info("write", "tag", name, "old", old.Value.String(), "new", new.Value.String(), "user", a.user())
 	return old, new, nil
 }
 

@@ -1,0 +1,42 @@
+package station
+
+import (
+	"testing"
+
+	"github.com/sightglass/sightglass/auth"
+)
+
+// testStateOptions hash passwords cheaply: the tests sign in often.
+var testStateOptions = StateOptions{Auth: auth.Options{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}}}
+
+const testPassword = "correct horse battery"
+
+// addUser adds a user of role (the first admin first, when the station
+// has none) and signs them in.
+func addUser(t *testing.T, st *Station, name string, role auth.Role, areas ...string) *auth.Session {
+	t.Helper()
+	users := st.Users()
+	has, err := users.HasUsers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has {
+		if err := users.AddUser(nil, "admin", auth.Admin, nil, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if name != "admin" {
+		admin, err := users.SignIn("admin", testPassword, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := users.AddUser(admin, name, role, areas, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := users.SignIn(name, testPassword, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
