@@ -74,7 +74,7 @@ type ScreenView struct {
 	snap       []tags.VQT // reused for every snapshot
 	version    uint64     // bus version snap reflects
 	fresh      bool       // snap holds a snapshot of bus
-	lastSecond time.Time  // when the clock and staleness were last looked at
+	lastSecond time.Time  // the wall-clock second the clock and staleness were last looked at
 	devIDs     []tags.ID  // the _System.Devices.*.Connected tags
 	built      map[string]*builtScreen
 	faces      map[string]*builtScreen // faceplates: built apart, at design size
@@ -229,21 +229,32 @@ func (v *ScreenView) tick() {
 }
 
 // refresh brings the shown screen up to date. When the bus has not
-// changed it does nothing, but once a second it redraws the clock, looks
-// again for values gone stale, and asks for sparklines that are due. It
-// runs on the Fyne goroutine.
+// changed it does nothing, but on the first tick of each wall-clock second
+// it redraws the clock, looks again for values gone stale, and asks for
+// sparklines that are due: the window's other views tick at the same
+// instants (tickEvery), so what changes with the second changes in one
+// repaint. It runs on the Fyne goroutine.
 func (v *ScreenView) refresh() {
 	now := v.now()
 	bus := v.st.Bus()
 	if bus != v.bus {
 		v.setBus(bus)
 	}
-	secondDue := now.Sub(v.lastSecond) >= time.Second || now.Before(v.lastSecond)
-	if bus == nil || (v.fresh && !secondDue && bus.Version() == v.version) {
+	second := now.Truncate(time.Second)
+	secondDue := !second.Equal(v.lastSecond)
+	if bus == nil {
 		return
 	}
-	v.snap, v.version = bus.Snapshot(v.snap)
-	v.fresh = true
+	changed := !v.fresh || bus.Version() != v.version
+	if !changed && !secondDue {
+		return
+	}
+	if changed {
+		v.snap, v.version = bus.Snapshot(v.snap)
+		v.fresh = true
+	}
+	// An element redraws only when its VQT or its staleness changed, so
+	// applying an unchanged snapshot once a second costs no repaint.
 	if v.cur != nil {
 		v.cur.apply(v.snap, now)
 	}
@@ -252,7 +263,7 @@ func (v *ScreenView) refresh() {
 	}
 	v.frame.showDevices(v.snap, v.devIDs)
 	if secondDue {
-		v.lastSecond = now
+		v.lastSecond = second
 		v.frame.setClock(now)
 		if v.running.Load() {
 			if v.cur != nil {

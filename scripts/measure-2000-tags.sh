@@ -4,10 +4,12 @@
 # drawing under Xvfb with Mesa's software GL) and its RSS, each minute.
 #
 #   scripts/measure-2000-tags.sh [MINUTES]     (default 10; needs `make build`, Xvfb, mbpoll)
+#
+# SIGHTGLASS_BIN overrides the binary (default bin/sightglass).
 set -euo pipefail
 minutes=${1:-10}
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin=$top/bin/sightglass
+bin=${SIGHTGLASS_BIN:-$top/bin/sightglass}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -33,10 +35,13 @@ open(f"{d}/screens/grid.yaml", "w").write(
 PY
 
 "$bin" sim --listen "127.0.0.1:$port" >"$work/sim.log" 2>&1 &
-Xvfb :93 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-sleep 1
+exec 3<> "$work/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+display=:$(head -n1 "$work/display")
+sleep 1 # the plant listens
 mbpoll -m tcp -p "$port" -a 1 -t 0 -r 1 -1 127.0.0.1 1 >/dev/null   # start P1: the flow moves
-DISPLAY=:93 "$bin" run --project "$work/project" --data "$work/data" --no-history >"$work/run.log" 2>&1 &
+DISPLAY=$display "$bin" run --project "$work/project" --data "$work/data" --no-history >"$work/run.log" 2>&1 &
 pid=$!
 sleep 10
 hz=$(getconf CLK_TCK)
