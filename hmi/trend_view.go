@@ -190,8 +190,12 @@ func (v *TrendView) Stop() {
 
 // run is the worker: it runs the newest query and ticks the live view.
 // It never waits for the UI: answers and ticks are queued with fyne.Do.
+//
+// Ticks fall on the wall clock's multiples of every, as the other views'
+// (tickEvery), so that a live trend's tail moves in the same repaint as
+// their clocks.
 func (v *TrendView) run(ctx context.Context, stop <-chan struct{}, every time.Duration) {
-	t := time.NewTicker(every)
+	t := time.NewTimer(untilNextTick(time.Now(), every))
 	defer t.Stop()
 	for {
 		select {
@@ -199,6 +203,7 @@ func (v *TrendView) run(ctx context.Context, stop <-chan struct{}, every time.Du
 			return
 		case <-t.C:
 			fyne.Do(v.tick)
+			t.Reset(untilNextTick(time.Now(), every))
 		case q := <-v.reqs:
 			qctx, cancel := context.WithCancel(q.ctx)
 			unhook := context.AfterFunc(ctx, cancel) // Stop cancels it too
