@@ -18,9 +18,11 @@ import (
 
 // DeviceConfig is one device of a project, as the project file declares it.
 type DeviceConfig struct {
-	Name    string
-	Driver  string        // registered driver name: "modbus-tcp", "modbus-rtu"
-	Address string        // host:port, or a serial device path for RTU
+	Name   string
+	Driver string // registered driver name: "modbus-tcp", "modbus-rtu", "opcua"
+	// Address is host:port, or a serial device path for RTU; for opcua the
+	// endpoint URL (a copy of OPCUA.Endpoint, for diagnostics).
+	Address string
 	Unit    int           // Modbus unit (slave) id, 0..247
 	Poll    time.Duration // default poll period of its tags
 	Timeout time.Duration // how long one request may take
@@ -28,6 +30,45 @@ type DeviceConfig struct {
 	// reads through to join two requests into one; 0 joins only adjacent ones.
 	MaxGap int
 	Serial SerialConfig // modbus-rtu only
+	OPCUA  OPCUAConfig  // opcua only
+}
+
+// OPCUAConfig is an OPC UA device's settings. The poll period of its
+// device is the subscriptions' publishing interval.
+type OPCUAConfig struct {
+	Endpoint       string // opc.tcp://host:4840/path
+	SecurityPolicy string // None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss
+	SecurityMode   string // None, Sign, SignAndEncrypt
+	Identity       OPCUAIdentity
+	// PKIDir is the folder of the station's certificates (own/, trusted/,
+	// rejected/): the station sets it to DATA/pki. Empty: a device with
+	// security None still works; any other policy fails to connect.
+	PKIDir string
+	// Items holds the monitoring settings of the device's tags that set
+	// any, by tag name; the others take the defaults.
+	Items map[string]OPCUAItem
+}
+
+// OPCUAIdentity is how the station identifies itself to an OPC UA
+// server's session: anonymous (all fields empty), a user name with the
+// password read from an environment variable at connect time (never from
+// the project), or an X.509 user certificate with its key.
+type OPCUAIdentity struct {
+	Username    string
+	PasswordEnv string // name of the environment variable holding the password
+	CertFile    string // PEM or DER certificate
+	KeyFile     string // PEM private key (PKCS #1 or #8, RSA)
+}
+
+// OPCUAItem is one monitored item's settings: the sampling interval (0:
+// the publishing interval), the server's queue size (0: 1), and at most
+// one of an absolute deadband (engineering units) and a percent deadband
+// (of the node's EURange), OPC UA Part 4 §7.22.2.
+type OPCUAItem struct {
+	Sampling        time.Duration
+	Queue           uint32
+	DeadbandAbs     float64
+	DeadbandPercent float64
 }
 
 // SerialConfig is a serial line's settings.
@@ -68,6 +109,25 @@ type Driver interface {
 	Read(ctx context.Context, g int, out []tags.VQT) error
 	Write(ctx context.Context, id tags.ID, v tags.Value) (tags.VQT, error)
 	Close() error
+}
+
+// Subscriber is implemented by drivers whose device pushes changes (OPC UA
+// subscriptions). The poller calls Subscribe after each successful Connect
+// instead of reading the groups on a schedule.
+//
+// The contract:
+//   - Subscribe sets up everything it needs on the open connection (for
+//     OPC UA: subscriptions and monitored items) and then blocks, calling
+//     publish with every batch of changes, until ctx ends (it returns
+//     ctx.Err()) or the connection or session is lost (it returns the
+//     error; the poller marks every tag bad, closes the driver, backs off,
+//     reconnects and calls Subscribe again, which recreates everything).
+//   - The VQTs passed to publish carry their own time (the device's source
+//     timestamp); the poller publishes them as they are. publish must not
+//     be called after Subscribe returned.
+//   - Write may be called from another goroutine while Subscribe runs.
+type Subscriber interface {
+	Subscribe(ctx context.Context, publish func([]tags.Update)) error
 }
 
 // RequestCounter is implemented by drivers that count their protocol

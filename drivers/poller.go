@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sightglass/sightglass/tags"
@@ -121,7 +122,11 @@ func (p *Poller) Run(ctx context.Context) {
 		if err == nil {
 			p.connected()
 			var scans int
-			scans, err = p.poll(ctx)
+			if sub, ok := p.drv.(Subscriber); ok {
+				scans, err = p.subscribe(ctx, sub)
+			} else {
+				scans, err = p.poll(ctx)
+			}
 			if scans > 0 {
 				attempt = 0 // it worked for a while: start the backoff afresh
 			}
@@ -228,6 +233,41 @@ func (p *Poller) poll(ctx context.Context) (scans int, err error) {
 			}
 		}
 		timer.Reset(time.Until(earliest))
+	}
+}
+
+// errSubscriptionEnded stands for a Subscribe that returned nil while the
+// poller was still running, against its contract.
+var errSubscriptionEnded = errors.New("subscription ended")
+
+// subscribe runs the driver's Subscribe until it returns, publishing the
+// batches it delivers as they come (with the driver's own timestamps) and
+// serving writes meanwhile. It returns how many batches arrived.
+func (p *Poller) subscribe(ctx context.Context, s Subscriber) (batches int, err error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var n atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Subscribe(sctx, func(u []tags.Update) {
+			p.bus.Publish(u)
+			n.Add(1)
+			p.mu.Lock()
+			p.stats.Scans++
+			p.mu.Unlock()
+			p.publishSystem()
+		})
+	}()
+	for {
+		select {
+		case err := <-done:
+			if err == nil && ctx.Err() == nil {
+				err = errSubscriptionEnded
+			}
+			return int(n.Load()), err
+		case w := <-p.writes:
+			p.write(w)
+		}
 	}
 }
 
