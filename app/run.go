@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/hmi"
 	"github.com/sightglass/sightglass/station"
@@ -58,7 +59,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	if err := st.EnableState(dataDir, station.StateOptions{}); err != nil {
+	// The window follows the current session's changes it did not make
+	// (an idle sign-out) through relay: the manager is made here, the
+	// window later.
+	relay := new(hmi.CurrentRelay)
+	if err := st.EnableState(dataDir, station.StateOptions{Auth: auth.Options{OnCurrent: relay.OnCurrent}}); err != nil {
 		return err
 	}
 	if has, err := st.Users().HasUsers(); err != nil {
@@ -79,7 +84,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	go func() { logSummaries(sctx, st, log); close(summaryDone) }()
 	if *headless {
 		<-ctx.Done()
-	} else if err := runWindow(ctx, st, th, *open, *pens, log); err != nil {
+	} else if err := runWindow(ctx, st, relay, th, *open, *pens, log); err != nil {
 		stopSummary()
 		<-summaryDone
 		return err

@@ -10,11 +10,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/sightglass/sightglass/assets"
-	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/hmi"
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/station"
-	"github.com/sightglass/sightglass/tags"
 )
 
 // appID names the application to the desktop and to Fyne's preferences.
@@ -23,7 +21,11 @@ const appID = "io.sightglass.station"
 // runWindow opens the station window and runs the UI until the window is
 // closed or ctx ends (SIGINT/SIGTERM). This is the only place the Fyne app
 // is created.
-func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, open, pens string, log *slog.Logger) error {
+//
+// relay carries the user manager's changes of the current session (set as
+// its auth.Options.OnCurrent when the station's state was enabled) to the
+// window, so that an idle sign-out shows at once.
+func runWindow(ctx context.Context, st *station.Station, relay *hmi.CurrentRelay, th fyne.Theme, open, pens string, log *slog.Logger) error {
 	// English and Simplified Chinese, chosen from the user's locale
 	// (LANG=zh_CN.UTF-8); a missing key shows the English text.
 	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
@@ -34,10 +36,10 @@ func runWindow(ctx context.Context, st *station.Station, th fyne.Theme, open, pe
 	// table header cells outside any override.
 	a.Settings().SetTheme(th)
 	w := a.NewWindow("Sightglass — " + st.Name())
-	ws := windowStation{st}
-	mw := hmi.NewWindow(w, ws)
+	mw := hmi.NewWindow(w, st)
+	mw.FollowCurrent(relay)
 	if screens := st.Project().Screens; len(screens) > 0 {
-		sv := hmi.NewScreenView(ws, screens, assets.Symbol)
+		sv := hmi.NewScreenView(st, screens, assets.Symbol)
 		if err := mw.AddScreens(sv, firstScreen(screens)); err != nil {
 			log.Warn("screens", "err", err)
 		}
@@ -78,17 +80,4 @@ func firstScreen(screens []project.Screen) string {
 		}
 	}
 	return screens[0].Name
-}
-
-// windowStation is the station as the window uses it: its writes are the
-// person signed in at the window's.
-type windowStation struct{ *station.Station }
-
-// Write writes as the window's current user.
-func (w windowStation) Write(ctx context.Context, tag, value string) (old, new tags.VQT, err error) {
-	var sess *auth.Session
-	if users := w.Users(); users != nil {
-		sess = users.Current()
-	}
-	return w.Station.Write(ctx, station.Actor{Session: sess, From: "window"}, tag, value)
 }

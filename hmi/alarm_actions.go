@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/station"
 )
 
 // shelveChoices are the shelf durations offered, each only up to the
@@ -30,13 +31,14 @@ type alarmDialog struct {
 }
 
 // alarmAction is one operator action on alarms: its name for the status
-// line and the engine call.
+// line and the station call, made as the person signed in with their
+// comment (a.Comment).
 type alarmAction struct {
 	name     string // "Acknowledged", as the status line says it
 	needs    bool   // asks for a comment even when the project does not require one
 	must     bool   // the comment is required (the engine said so)
 	shelf    bool   // asks for a duration
-	call     func(ids []string, d time.Duration, user, comment string) error
+	call     func(a station.Actor, ids []string, d time.Duration) error
 	maxShelf time.Duration
 }
 
@@ -47,14 +49,14 @@ func (s *alarmSummary) ackSelected() { s.a.ack(s.selectedIDs()) }
 func (s *alarmSummary) ackPage() { s.a.ack(s.pageIDs()) }
 
 func (s *alarmSummary) unshelveSelected() {
-	s.a.perform(alarmAction{name: lang.L("Unshelved"), call: func(ids []string, _ time.Duration, u, c string) error {
-		return s.a.eng.Unshelve(ids, u, c)
+	s.a.perform(alarmAction{name: lang.L("Unshelved"), call: func(a station.Actor, ids []string, _ time.Duration) error {
+		return s.a.act.UnshelveAlarms(a, ids)
 	}}, s.selectedIDs())
 }
 
 func (s *alarmSummary) resetSelected() {
-	s.a.perform(alarmAction{name: lang.L("Reset"), call: func(ids []string, _ time.Duration, u, c string) error {
-		return s.a.eng.Reset(ids, u, c)
+	s.a.perform(alarmAction{name: lang.L("Reset"), call: func(a station.Actor, ids []string, _ time.Duration) error {
+		return s.a.act.ResetAlarms(a, ids)
 	}}, s.selectedIDs())
 }
 
@@ -65,8 +67,8 @@ func (s *alarmSummary) serviceSelected(oos bool) {
 	if oos {
 		name = lang.L("Taken out of service")
 	}
-	s.a.perform(alarmAction{name: name, needs: oos, call: func(ids []string, _ time.Duration, u, c string) error {
-		return s.a.eng.SetOutOfService(ids, oos, u, c)
+	s.a.perform(alarmAction{name: name, needs: oos, call: func(a station.Actor, ids []string, _ time.Duration) error {
+		return s.a.act.SetAlarmsOutOfService(a, ids, oos)
 	}}, s.selectedIDs())
 }
 
@@ -84,14 +86,14 @@ func (s *alarmSummary) shelveSelected() {
 		}
 	}
 	s.a.perform(alarmAction{name: lang.L("Shelved"), needs: true, shelf: true, maxShelf: s.a.maxShelve(most),
-		call: func(ids []string, d time.Duration, u, c string) error { return s.a.eng.Shelve(ids, d, u, c) }}, ids)
+		call: func(a station.Actor, ids []string, d time.Duration) error { return s.a.act.ShelveAlarms(a, ids, d) }}, ids)
 }
 
 // ack acknowledges ids: at once, or after asking for the comment the
 // project requires.
 func (a *AlarmView) ack(ids []string) {
-	a.perform(alarmAction{name: lang.L("Acknowledged"), call: func(ids []string, _ time.Duration, u, c string) error {
-		return a.eng.Ack(ids, u, c)
+	a.perform(alarmAction{name: lang.L("Acknowledged"), call: func(ac station.Actor, ids []string, _ time.Duration) error {
+		return a.act.AckAlarms(ac, ids)
 	}}, ids)
 }
 
@@ -99,9 +101,10 @@ func (a *AlarmView) ack(ids []string) {
 // duration, else after the dialog. When the engine answers that a comment
 // is required, the dialog opens.
 func (a *AlarmView) perform(act alarmAction, ids []string) {
-	if len(ids) == 0 {
+	if len(ids) == 0 || a.act == nil {
 		return
 	}
+	a.people.touch()
 	if act.needs || act.shelf || a.config().RequireComment {
 		a.askAndRun(act, ids)
 		return
@@ -109,11 +112,13 @@ func (a *AlarmView) perform(act alarmAction, ids []string) {
 	a.execute(act, ids, 0, "")
 }
 
-// execute calls the engine off the Fyne goroutine and reports.
+// execute calls the station off the Fyne goroutine, as the person signed
+// in, and reports.
 func (a *AlarmView) execute(act alarmAction, ids []string, d time.Duration, comment string) {
-	user := a.user
+	actor := a.people.actor()
+	actor.Comment = comment
 	a.setStatus(act.name+"…", widget.MediumImportance)
-	a.run(func() error { return act.call(ids, d, user, comment) }, func(err error) {
+	a.run(func() error { return act.call(actor, ids, d) }, func(err error) {
 		switch {
 		case err == nil:
 			a.setStatus(lang.L("{{.Action}}: {{.N}} alarms", map[string]any{"Action": act.name, "N": len(ids)}), widget.MediumImportance)
@@ -122,7 +127,7 @@ func (a *AlarmView) execute(act alarmAction, ids []string, d time.Duration, comm
 			act.needs, act.must = true, true
 			a.askAndRun(act, ids)
 		default:
-			a.setStatus(act.name+": "+err.Error(), widget.DangerImportance)
+			a.setStatus(act.name+": "+authText(err), widget.DangerImportance)
 		}
 		a.fresh = false // show the engine's answer at the next tick, whatever the version says
 	})
@@ -173,6 +178,7 @@ func (a *AlarmView) askAndRun(act alarmAction, ids []string) {
 		if a.dlg == dlg {
 			a.dlg = nil
 		}
+		a.people.touch()
 		if !ok {
 			return
 		}

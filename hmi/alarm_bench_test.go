@@ -42,7 +42,7 @@ func BenchmarkAlarmFloodUIRefresh(b *testing.B) {
 	var showAll time.Duration
 	for b.Loop() {
 		st := newAlarmStation(b, cfg, defs)
-		a := newAlarmView(st.eng, st.AlarmHistory, nil, &uiLoop{})
+		a := newAlarmView(st.eng, st, st.AlarmHistory, nil, &uiLoop{})
 		syncRun(a)
 		w := test.NewWindow(container.NewBorder(a.banner, nil, nil, nil, a.Content()))
 		w.Resize(fyne.NewSize(1400, 900))
@@ -108,7 +108,7 @@ func BenchmarkAlarmSummaryRefresh(b *testing.B) {
 			Message: "level high", State: alarms.Unacked, Value: "60 m", ActiveAt: t0.Add(time.Duration(i) * time.Millisecond)}
 	}
 	eng := &listEngine{list: list}
-	a := newAlarmView(eng, nil, nil, &uiLoop{})
+	a := newAlarmView(eng, nil, nil, nil, &uiLoop{})
 	w := test.NewTempWindow(b, container.NewBorder(a.banner, nil, nil, nil, a.Content()))
 	w.Resize(fyne.NewSize(1400, 900))
 	for b.Loop() {
@@ -124,10 +124,13 @@ type listEngine struct {
 	version uint64
 }
 
-func (e *listEngine) Active() []alarms.Status                              { return append([]alarms.Status(nil), e.list...) }
-func (e *listEngine) Version() uint64                                      { return e.version }
-func (e *listEngine) Ack([]string, string, string) error                   { return nil }
-func (e *listEngine) Reset([]string, string, string) error                 { return nil }
-func (e *listEngine) Shelve([]string, time.Duration, string, string) error { return nil }
-func (e *listEngine) Unshelve([]string, string, string) error              { return nil }
-func (e *listEngine) SetOutOfService([]string, bool, string, string) error { return nil }
+func (e *listEngine) Active() []alarms.Status { return append([]alarms.Status(nil), e.list...) }
+func (e *listEngine) Version() uint64         { return e.version }
+func (e *listEngine) Get(id string) (alarms.Status, bool) {
+	for _, s := range e.list {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return alarms.Status{}, false
+}

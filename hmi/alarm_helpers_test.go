@@ -12,6 +12,7 @@ import (
 	"github.com/sightglass/sightglass/alarms"
 	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/state"
+	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -46,6 +47,36 @@ func (s *alarmStation) Devices() []drivers.Stats { return nil }
 func (s *alarmStation) Alarms() *alarms.Engine   { return s.eng }
 func (s *alarmStation) AlarmHistory(q alarms.Query) ([]alarms.Record, error) {
 	return alarms.Search(s.store, q)
+}
+
+// The actions go straight to the engine as the actor's user ("" for
+// nobody) — the station's checks and audit are tested with a real
+// station (auth_station_test.go).
+func (s *alarmStation) AckAlarms(a station.Actor, ids []string) error {
+	return s.eng.Ack(ids, actorUser(a), a.Comment)
+}
+func (s *alarmStation) ResetAlarms(a station.Actor, ids []string) error {
+	return s.eng.Reset(ids, actorUser(a), a.Comment)
+}
+func (s *alarmStation) ShelveAlarms(a station.Actor, ids []string, d time.Duration) error {
+	return s.eng.Shelve(ids, d, actorUser(a), a.Comment)
+}
+func (s *alarmStation) UnshelveAlarms(a station.Actor, ids []string) error {
+	return s.eng.Unshelve(ids, actorUser(a), a.Comment)
+}
+func (s *alarmStation) SetAlarmsOutOfService(a station.Actor, ids []string, oos bool) error {
+	return s.eng.SetOutOfService(ids, oos, actorUser(a), a.Comment)
+}
+func (s *alarmStation) SetAlarmLimit(a station.Actor, id string, limit float64) error {
+	return s.eng.SetLimit(id, limit, actorUser(a), a.Comment)
+}
+
+// actorUser is the name of who acts; "" for nobody.
+func actorUser(a station.Actor) string {
+	if a.Session.Anonymous() {
+		return ""
+	}
+	return a.Session.User
 }
 
 // newAlarmStation starts an engine for cfg (alarmTestDefs when it has

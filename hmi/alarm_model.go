@@ -6,20 +6,31 @@ import (
 	"time"
 
 	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/station"
 )
 
-// alarmEngine is what the alarm views use of the station's *alarms.Engine:
-// its alarms, its version (which moves on every change), and the operator
-// actions. Each action takes the alarms' IDs, the person and their
-// comment, and journals one record per alarm.
+// alarmEngine is what the alarm views read of the station's
+// *alarms.Engine: its alarms, one alarm (its limit in force), and its
+// version (which moves on every change). The views act through the
+// station (alarmActor), never on the engine.
 type alarmEngine interface {
 	Active() []alarms.Status // not normal, or under an overlay
+	Get(id string) (alarms.Status, bool)
 	Version() uint64
-	Ack(ids []string, user, comment string) error
-	Reset(ids []string, user, comment string) error
-	Shelve(ids []string, d time.Duration, user, comment string) error
-	Unshelve(ids []string, user, comment string) error
-	SetOutOfService(ids []string, oos bool, user, comment string) error
+}
+
+// alarmActor is the station's operator actions on alarms (the
+// *station.Station's, part of AlarmStation): each checks the person's
+// permission on every alarm's tag, acts on the engine (which journals one
+// record per alarm) and audits the action with the person and the
+// comment (a.Comment).
+type alarmActor interface {
+	AckAlarms(a station.Actor, ids []string) error
+	ResetAlarms(a station.Actor, ids []string) error
+	ShelveAlarms(a station.Actor, ids []string, d time.Duration) error
+	UnshelveAlarms(a station.Actor, ids []string) error
+	SetAlarmsOutOfService(a station.Actor, ids []string, oos bool) error
+	SetAlarmLimit(a station.Actor, id string, limit float64) error
 }
 
 // alarmCounts is what the banner shows: per priority, the annunciated

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sightglass/sightglass/alarms"
+	"github.com/sightglass/sightglass/auth"
 )
 
 // The summary's columns after the check mark and the priority's shape.
@@ -121,6 +122,7 @@ func newAlarmSummary(a *AlarmView) *alarmSummary {
 		{"Reset", theme.ViewRefreshIcon(), s.resetSelected},
 		{"Out of service…", theme.MediaStopIcon(), func() { s.serviceSelected(true) }},
 		{"In service", theme.MediaPlayIcon(), func() { s.serviceSelected(false) }},
+		{"Change limit…", theme.DocumentCreateIcon(), s.limitSelected},
 		{"Select page", theme.CheckButtonCheckedIcon(), s.selectPage},
 		{"Clear selection", theme.CheckButtonIcon(), s.clearSelection},
 		{"Screen", theme.NavigateNextIcon(), s.jumpScreen},
@@ -154,6 +156,8 @@ func alarmActionLabel(key string) string {
 		return lang.L("Out of service…")
 	case "In service":
 		return lang.L("In service")
+	case "Change limit…":
+		return lang.L("Change limit…")
 	case "Select page":
 		return lang.L("Select page")
 	case "Clear selection":
@@ -434,21 +438,33 @@ func (s *alarmSummary) clearSelection() {
 	s.lst.Refresh()
 }
 
-// enableActions enables what the selection allows.
+// enableActions enables what the selection allows and the person signed
+// in may do (as far as their session knows: the station checks again).
 func (s *alarmSummary) enableActions() {
 	var any, unacked, shelved, latched, oos, inService bool
+	n := 0
+	mayAck, mayShelve, mayOOS, mayLimit := true, true, true, true
+	p := s.a.people
 	for _, i := range s.rows {
 		st := &s.list[i]
 		if !s.sel[st.ID] {
 			continue
 		}
 		any = true
+		n++
 		unacked = unacked || st.State.Unacknowledged()
 		shelved = shelved || st.Shelved
 		latched = latched || st.State == alarms.Latched
 		oos = oos || st.OutOfService
 		inService = inService || !st.OutOfService
+		mayAck = mayAck && p.can(auth.Ack, st.Tag)
+		mayShelve = mayShelve && p.can(auth.Shelve, st.Tag)
+		mayOOS = mayOOS && p.can(auth.OutOfService, st.Tag)
+		mayLimit = mayLimit && p.can(auth.AlarmLimits, st.Tag) && alarmHasLimit(st.Kind)
 	}
+	acts := s.a.act != nil
+	unacked, shelved, latched = unacked && mayAck && acts, shelved && mayShelve && acts, latched && mayAck && acts
+	oos, inService = oos && mayOOS && acts, inService && mayOOS && acts
 	enable := func(key string, on bool) {
 		b := s.actions[key]
 		if on && b.Disabled() {
@@ -458,12 +474,13 @@ func (s *alarmSummary) enableActions() {
 		}
 	}
 	enable("Ack", unacked)
-	enable("Ack page", len(s.rows) > 0)
-	enable("Shelve…", any)
+	enable("Ack page", len(s.rows) > 0 && p.roleCan(auth.Ack) && acts)
+	enable("Shelve…", any && mayShelve && acts)
 	enable("Unshelve", shelved)
 	enable("Reset", latched)
 	enable("Out of service…", inService)
 	enable("In service", oos)
+	enable("Change limit…", n == 1 && mayLimit && acts)
 	enable("Select page", len(s.rows) > 0)
 	enable("Clear selection", any)
 	enable("Screen", any && s.a.openScreen != nil)

@@ -72,7 +72,7 @@ func TestAlarmSummaryMarkup(t *testing.T) {
 			list[i].ShelvedUntil = alarmT0.Add(time.Hour)
 		}
 	}
-	a := newAlarmView(st.eng, st.AlarmHistory, nil, &uiLoop{})
+	a := newAlarmView(st.eng, st, st.AlarmHistory, nil, &uiLoop{})
 	a.now = func() time.Time { return alarmT0 }
 	w := test.NewTempWindow(t, a.Content())
 	w.Resize(fyne.NewSize(1300, 420))
@@ -110,7 +110,7 @@ func TestAlarmAckFromSummary(t *testing.T) {
 	test.Tap(s.actions["Ack"])
 
 	got, _ := st.eng.Get("Area1.Tank1.Level/hihi")
-	if got.State != alarms.Acked || got.User != frameNoUser {
+	if got.State != alarms.Acked || got.User != "" {
 		t.Errorf("after the ack: state %v by %q", got.State, got.User)
 	}
 	if other, _ := st.eng.Get("Area1.Tank1.Level/hi"); other.State != alarms.Unacked {
@@ -120,7 +120,7 @@ func TestAlarmAckFromSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 1 || recs[0].Alarm != "Area1.Tank1.Level/hihi" || recs[0].User != frameNoUser {
+	if len(recs) != 1 || recs[0].Alarm != "Area1.Tank1.Level/hihi" || recs[0].User != "" {
 		t.Fatalf("journal acks: %+v", recs)
 	}
 	m.refresh()
@@ -174,7 +174,7 @@ func TestAlarmShelveWithDuration(t *testing.T) {
 		t.Fatalf("shelved %v until %v", got.Shelved, got.ShelvedUntil)
 	}
 	recs, _ := alarms.Search(st.store, alarms.Query{Events: []alarms.Event{alarms.EvShelve}})
-	if len(recs) != 1 || recs[0].Comment != "level transmitter being recalibrated" || recs[0].User != frameNoUser {
+	if len(recs) != 1 || recs[0].Comment != "level transmitter being recalibrated" || recs[0].User != "" {
 		t.Fatalf("journal shelves: %+v", recs)
 	}
 	m.refresh()

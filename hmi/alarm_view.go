@@ -14,12 +14,16 @@ import (
 // AlarmStation is what a station with an alarm system offers the window,
 // found by a type assertion on its Station.
 type AlarmStation interface {
-	// Alarms is the station's alarm engine; nil when the project
-	// configures no alarms.
+	// Alarms is the station's alarm engine, read by the views; nil when
+	// the project configures no alarms.
 	Alarms() *alarms.Engine
 	// AlarmHistory searches the alarm journal. The window calls it off
 	// the UI goroutine.
 	AlarmHistory(q alarms.Query) ([]alarms.Record, error)
+	// The operator actions, as the person signed in at the window:
+	// permission-checked and audited by the station. The window calls
+	// them off the UI goroutine.
+	alarmActor
 }
 
 // alarmConfigurer is an engine that tells its configuration: the longest
@@ -43,10 +47,11 @@ type alarmHistoryFunc func(q alarms.Query) ([]alarms.Record, error)
 // history's queries runs on the Fyne goroutine.
 type AlarmView struct {
 	eng     alarmEngine
+	act     alarmActor       // the station's actions; nil: the view only shows
 	history alarmHistoryFunc // nil: no journal to search
 	win     fyne.Window
 	now     func() time.Time
-	user    string // who acts: a placeholder until people sign in
+	people  *people // who acts; nil: the station keeps no users
 	loop    *uiLoop
 
 	// run calls op off the Fyne goroutine and then done on it; tests
@@ -65,6 +70,7 @@ type AlarmView struct {
 	counts  alarmCounts
 
 	dlg     *alarmDialog // the open action dialog
+	limit   *limitDialog // the open limit dialog
 	banner  *alarmBanner
 	summary *alarmSummary
 	hist    *alarmHistoryView
@@ -75,11 +81,11 @@ type AlarmView struct {
 	content fyne.CanvasObject
 }
 
-// newAlarmView makes the alarm views over eng. history may be nil. loop is
-// the window's: its context and wait group carry the engine calls and the
-// queries.
-func newAlarmView(eng alarmEngine, history alarmHistoryFunc, win fyne.Window, loop *uiLoop) *AlarmView {
-	a := &AlarmView{eng: eng, history: history, win: win, now: time.Now, user: lang.L(frameNoUser), loop: loop}
+// newAlarmView makes the alarm views over eng, acting through act (nil:
+// no actions). history may be nil. loop is the window's: its context and
+// wait group carry the station calls and the queries.
+func newAlarmView(eng alarmEngine, act alarmActor, history alarmHistoryFunc, win fyne.Window, loop *uiLoop) *AlarmView {
+	a := &AlarmView{eng: eng, act: act, history: history, win: win, now: time.Now, loop: loop}
 	a.run = a.runAsync
 	a.banner = newAlarmBanner(func() {
 		if a.openSummary != nil {
@@ -90,6 +96,7 @@ func newAlarmView(eng alarmEngine, history alarmHistoryFunc, win fyne.Window, lo
 	a.summary = newAlarmSummary(a)
 	a.sumTab = container.NewTabItem(lang.L("Summary"), a.summary.content)
 	a.tabs = container.NewAppTabs(a.sumTab)
+	a.tabs.OnSelected = func(*container.TabItem) { a.people.touch() }
 	if history != nil {
 		a.hist = newAlarmHistoryView(a)
 		a.report = newAlarmReportView(a)

@@ -15,12 +15,14 @@ import (
 // ErrNoScreenForTag: no process screen shows the alarm's tag.
 var ErrNoScreenForTag = errors.New("no screen shows this tag")
 
-// addAlarms adds the "Alarms" tab over eng and puts the alarm banner in
-// the header, until process screens take it into their frame. The
-// window's ticker refreshes both.
-func (m *MainWindow) addAlarms(eng alarmEngine, history alarmHistoryFunc) {
-	a := newAlarmView(eng, history, m.win, &m.uiLoop)
+// addAlarms adds the "Alarms" tab over eng, acting through st as the
+// person signed in, and puts the alarm banner in the header, until process
+// screens take it into their frame. The window's ticker refreshes both.
+func (m *MainWindow) addAlarms(eng alarmEngine, st AlarmStation) {
+	a := newAlarmView(eng, st, st.AlarmHistory, m.win, &m.uiLoop)
 	a.now = func() time.Time { return m.now() }
+	a.people = m.people
+	m.people.whenChanged(a.summary.enableActions)
 	m.alarms = a
 	m.ensureTabs()
 	m.alarmsTab = container.NewTabItem(lang.L("Alarms"), a.Content())

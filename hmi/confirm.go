@@ -15,19 +15,26 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/project"
+	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
 
 // errScreenNoWindow: the view is not in a window, so it cannot open a dialog.
 var errScreenNoWindow = errors.New("the screen view is not in a window")
 
-// confirmDialog asks "TAG: old → new?" before any write from a screen.
+// confirmDialog asks "TAG: old → new?" before any write from a screen; a
+// critical tag or element also asks for the person's electronic
+// signature: their password and a reason.
 type confirmDialog struct {
-	pop    *widget.PopUp
-	text   *widget.Label
-	ok     *widget.Button
-	cancel *widget.Button
+	pop      *widget.PopUp
+	text     *widget.Label
+	password *widget.Entry // nil unless critical
+	reason   *widget.Entry // nil unless critical
+	msg      *widget.Label // why OK did nothing
+	ok       *widget.Button
+	cancel   *widget.Button
 }
 
 // setpointDialog asks for a setpoint's new value; the confirmation
@@ -80,6 +87,11 @@ func (v *ScreenView) writable(tag string) (*tags.Def, bool) {
 	def := v.table.Def(id)
 	if !def.Writable {
 		v.frame.setStatus(tag+" is read-only: write refused", widget.DangerImportance)
+		return nil, false
+	}
+	v.frame.people.touch()
+	if why := v.frame.people.refusal(auth.Write, tag); why != "" {
+		v.frame.setStatus(why, widget.DangerImportance)
 		return nil, false
 	}
 	return def, true
@@ -214,19 +226,50 @@ func formatFloatShort(f float64) string { return strconv.FormatFloat(f, 'g', -1,
 // nothing.
 func (v *ScreenView) confirmWrite(e *project.Element, units, summary string, values ...string) {
 	v.closeConfirm()
-	d := &confirmDialog{text: widget.NewLabel(summary)}
+	d := &confirmDialog{text: widget.NewLabel(summary), msg: &widget.Label{Wrapping: fyne.TextWrapWord}}
+	actor := v.frame.people.actor() // who confirms writes (and signs)
+	critical := e.Critical
+	if v.table != nil {
+		if id, ok := v.table.Lookup(e.Tag); ok && v.table.Def(id).Critical {
+			critical = true
+		}
+	}
+	var sign fyne.CanvasObject = container.NewVBox()
+	if critical {
+		d.password, d.reason = widget.NewPasswordEntry(), widget.NewEntry()
+		d.reason.SetPlaceHolder(lang.L("Recorded with the write"))
+		sign = container.NewVBox(
+			&widget.Label{Text: lang.L("Critical: an electronic signature") + " — " +
+				lang.L("Signed by {{.User}}", map[string]any{"User": sessionName(actor)}), Importance: widget.WarningImportance},
+			widget.NewForm(
+				widget.NewFormItem(lang.L("Your password"), d.password),
+				widget.NewFormItem(lang.L("Reason"), d.reason),
+			))
+	}
 	d.ok = widget.NewButtonWithIcon(lang.L("Write"), theme.ConfirmIcon(), func() {
+		v.frame.people.touch()
+		if critical {
+			actor.Password, actor.Comment, actor.Sign = d.password.Text, strings.TrimSpace(d.reason.Text), e.Critical
+			if actor.Password == "" || actor.Comment == "" {
+				d.msg.Text, d.msg.Importance = lang.L("A critical write needs your password and a reason"), widget.DangerImportance
+				d.msg.Refresh()
+				return
+			}
+		}
 		v.closeConfirm()
-		v.write(e, units, values)
+		v.write(e, units, actor, values)
 	})
 	d.ok.Importance = widget.HighImportance
 	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
+		v.frame.people.touch()
 		v.closeConfirm()
 		v.frame.setStatus(e.Tag+": write cancelled", widget.MediumImportance)
 	})
 	content := container.NewVBox(
 		&widget.Label{Text: lang.L("Confirm write"), TextStyle: fyne.TextStyle{Bold: true}},
 		d.text,
+		sign,
+		d.msg,
 		container.NewHBox(layout.NewSpacer(), v.touchButton(d.cancel), v.touchButton(d.ok)),
 	)
 	pop, err := v.popUp(content)
@@ -245,11 +288,13 @@ func (v *ScreenView) closeConfirm() {
 	}
 }
 
-// write sends values to e's tag through the station, in order, off the
-// Fyne goroutine, and reports the value read back or the error in the
-// status line. A failed write stops the sequence: a momentary command
-// whose first write failed does not send its 0.
-func (v *ScreenView) write(e *project.Element, units string, values []string) {
+// write sends values to e's tag through the station as a, in order, off
+// the Fyne goroutine, and reports the value read back (and who signed) or
+// the error in the status line. A failed write stops the sequence: a
+// momentary command whose first write failed does not send its 0. A
+// signed write signs each value: the station checks the signature of
+// every critical write.
+func (v *ScreenView) write(e *project.Element, units string, a station.Actor, values []string) {
 	tag := e.Tag
 	v.frame.setStatus("writing "+tag+" = "+strings.Join(values, ", then ")+" …", widget.MediumImportance)
 	v.mu.Lock()
@@ -262,12 +307,15 @@ func (v *ScreenView) write(e *project.Element, units string, values []string) {
 		var err error
 		done := 0
 		for _, val := range values {
-			if _, nw, err = v.st.Write(ctx, tag, val); err != nil {
+			if _, nw, err = v.st.Write(ctx, a, tag, val); err != nil {
 				break
 			}
 			done++
 		}
 		msg, imp := screenWriteResult(e, units, values, done, nw, err)
+		if err == nil && a.Password != "" {
+			msg += " — " + lang.L("signed by {{.User}}", map[string]any{"User": a.Session.User})
+		}
 		fyne.Do(func() { v.frame.setStatus(msg, imp) })
 	})
 }
@@ -276,7 +324,7 @@ func (v *ScreenView) write(e *project.Element, units string, values []string) {
 // read back 55.00 rpm", or the station's (the device's) error in red.
 func screenWriteResult(e *project.Element, units string, values []string, done int, nw tags.VQT, err error) (string, widget.Importance) {
 	if err != nil {
-		msg := e.Tag + ": write " + values[done] + " failed: " + err.Error()
+		msg := e.Tag + ": write " + values[done] + " failed: " + authText(err)
 		if done > 0 {
 			msg += " (after writing " + strings.Join(values[:done], ", ") + ")"
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sightglass/sightglass/historian"
 	"github.com/sightglass/sightglass/project"
+	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -24,8 +25,8 @@ type ScreenStation interface {
 	Bus() *tags.Bus
 	// Write is the station's single write path (see Station.Write). The
 	// view calls it off the UI goroutine, only after the person confirmed
-	// "TAG: old → new", and cancels ctx on Stop.
-	Write(ctx context.Context, tag, value string) (old, new tags.VQT, err error)
+	// "TAG: old → new", as the person signed in, and cancels ctx on Stop.
+	Write(ctx context.Context, a station.Actor, tag, value string) (old, new tags.VQT, err error)
 	// RawHistory returns a tag's samples over [from, to), at most limit,
 	// for sparklines. The view calls it off the UI goroutine every few
 	// seconds per shown sparkline.

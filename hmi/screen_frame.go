@@ -15,9 +15,6 @@ import (
 	"github.com/sightglass/sightglass/tags"
 )
 
-// frameNoUser is the frame's user until people sign in (the security issue).
-const frameNoUser = "no user"
-
 // screenTreeWidth is the screen tree's width in text heights: room for
 // "L3  Feed pump P-101 diagnostics".
 const screenTreeWidth = 16
@@ -65,7 +62,10 @@ type screenFrame struct {
 	crumbs   *fyne.Container // breadcrumb buttons, rebuilt on navigation
 	crumbBox *container.Scroll
 	station  *widget.Label
-	user     *widget.Label
+	people   *people         // nil until the window hands its own (or the station keeps no users)
+	userBar  *userBar        // who is signed in, Sign in / Switch user / Sign out
+	userSlot *fyne.Container // holds userBar.box
+	notice   *fyne.Container // holds the no-admin line
 	devices  *widget.Label
 	clock    *widget.Label
 	banner   *fyne.Container // the alarm banner's place
@@ -86,12 +86,21 @@ type screenFrame struct {
 
 func newScreenFrame(v *ScreenView) *screenFrame {
 	f := &screenFrame{th: &screenTabletTheme{}}
-	f.back = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), v.Back)
-	f.forward = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), v.Forward)
+	f.back = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() {
+		f.people.touch()
+		v.Back()
+	})
+	f.forward = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
+		f.people.touch()
+		v.Forward()
+	})
 	f.treeBtn = widget.NewButtonWithIcon(lang.L("Screens"), theme.ListIcon(), f.toggleTree)
 	f.crumbs = container.NewHBox()
 	f.station = &widget.Label{Text: v.st.Name(), TextStyle: fyne.TextStyle{Bold: true}}
-	f.user = widget.NewLabel(lang.L(frameNoUser))
+	f.userBar = (*people)(nil).newBar(f.setStatus)
+	f.userSlot = container.NewStack(f.userBar.box)
+	f.notice = container.NewStack()
+	f.notice.Hide() // until the window's people: no room taken
 	f.devices = widget.NewLabel("")
 	f.clock = widget.NewLabel("")
 	f.banner = container.NewVBox()
@@ -102,9 +111,9 @@ func newScreenFrame(v *ScreenView) *screenFrame {
 	f.crumbBox = container.NewHScroll(f.crumbs)
 	bar := container.NewBorder(nil, nil,
 		container.NewHBox(f.touch(f.back), f.touch(f.forward), f.touch(f.treeBtn)),
-		container.NewHBox(f.station, f.user, f.devices, f.clock),
+		container.NewHBox(f.station, f.userSlot, f.devices, f.clock),
 		f.crumbBox)
-	f.top = container.NewThemeOverride(container.NewVBox(bar, f.banner, widget.NewSeparator()), f.th)
+	f.top = container.NewThemeOverride(container.NewVBox(bar, f.notice, f.banner, widget.NewSeparator()), f.th)
 
 	idx := v.idx
 	f.tree = widget.NewTree(
@@ -123,6 +132,7 @@ func newScreenFrame(v *ScreenView) *screenFrame {
 		})
 	f.tree.OnSelected = func(id widget.TreeNodeID) {
 		if id != f.selected {
+			f.people.touch()
 			if err := v.Show(id); err != nil {
 				f.setStatus(err.Error(), widget.DangerImportance)
 			}
@@ -149,6 +159,21 @@ func (f *screenFrame) touch(o fyne.CanvasObject) fyne.CanvasObject {
 	f.targets = append(f.targets, r)
 	return container.NewStack(r, o)
 }
+
+// setPeople shows p's signed-in user in the frame, with its Sign in,
+// Switch user and Sign out, and the no-admin line; the screens' writes act
+// as p's current session.
+func (f *screenFrame) setPeople(p *people) {
+	f.people = p
+	f.userBar = p.newBar(f.setStatus)
+	f.userSlot.Objects = []fyne.CanvasObject{f.userBar.box}
+	f.notice.Objects = []fyne.CanvasObject{p.newNotice()}
+	setShown(f.notice, p.active())
+	f.top.Refresh()
+}
+
+// userText is the frame's signed-in user as shown, for tests.
+func (f *screenFrame) userText() string { return f.userBar.name.Text }
 
 // setAlarmBanner puts the alarm banner in the frame's banner area, at
 // least a finger high in the tablet layout: one tap on it opens the alarm
@@ -239,6 +264,7 @@ func (f *screenFrame) showNav(v *ScreenView) {
 		}
 		name := s.Name
 		b := widget.NewButton(screenTitle(s), func() {
+			f.people.touch()
 			if err := v.Show(name); err != nil {
 				f.setStatus(err.Error(), widget.DangerImportance)
 			}

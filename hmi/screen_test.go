@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"go.uber.org/goleak"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/historian"
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/station"
@@ -35,8 +36,14 @@ var scrDefs = []tags.Def{
 	{Name: "_System.Devices.plc2.Connected", Type: tags.TypeBool},
 }
 
-// The station is a ScreenStation through app's windowStation, which
-// writes as the window's signed-in user.
+// The station itself is a ScreenStation, a Station, an AlarmStation and
+// an AuditStation.
+var (
+	_ ScreenStation = (*station.Station)(nil)
+	_ Station       = (*station.Station)(nil)
+	_ AlarmStation  = (*station.Station)(nil)
+	_ AuditStation  = (*station.Station)(nil)
+)
 
 // scrFailTag's writes fail as a device exception would.
 const scrFailTag = "Area1.Valve1.Position"
@@ -57,8 +64,11 @@ type scrStation struct {
 
 	gate chan struct{} // when set, RawHistory waits for it to close
 
-	mu      sync.Mutex // guards writes, history, reads
-	writes  []string   // "tag=value", in call order
+	users *auth.Manager // nil: no users (the window shows nobody signed in)
+
+	mu      sync.Mutex      // guards writes, history, reads, actors
+	writes  []string        // "tag=value", in call order
+	actors  []station.Actor // the actor of each write
 	history map[string][]historian.Sample
 	reads   int
 }
@@ -81,9 +91,12 @@ func (s *scrStation) Bus() *tags.Bus {
 	return s.bus
 }
 
-func (s *scrStation) Write(ctx context.Context, tag, value string) (old, nw tags.VQT, err error) {
+func (s *scrStation) Users() *auth.Manager { return s.users }
+
+func (s *scrStation) Write(ctx context.Context, a station.Actor, tag, value string) (old, nw tags.VQT, err error) {
 	s.mu.Lock()
 	s.writes = append(s.writes, tag+"="+value)
+	s.actors = append(s.actors, a)
 	s.mu.Unlock()
 	id, ok := s.bus.Table().Lookup(tag)
 	if !ok {
@@ -252,7 +265,7 @@ func TestScreenViewShowsHome(t *testing.T) {
 	if got, want := v.frame.station.Text, "Test station"; got != want {
 		t.Errorf("station = %q, want %q", got, want)
 	}
-	if got := v.frame.user.Text; got != "no user" {
+	if got := v.frame.userText(); got != "Viewer — not signed in" {
 		t.Errorf("user = %q", got)
 	}
 	if got, want := v.frame.clock.Text, "10:00:00"; got != want {
@@ -523,7 +536,7 @@ func TestScreenTickerAndStop(t *testing.T) {
 	}
 	// A write in flight is cancelled by Stop, and nothing is left running.
 	v.Start()
-	v.write(&project.Element{Tag: scrSlowTag}, "", []string{"1"})
+	v.write(&project.Element{Tag: scrSlowTag}, "", station.Actor{}, []string{"1"})
 	v.Stop()
 	goleak.VerifyNone(t, opt)
 	if got := v.frame.status.Text; got != scrSlowTag+": write 1 failed: context canceled" {

@@ -15,7 +15,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -40,6 +42,8 @@ const slowTag = "Slow"
 type testStation struct {
 	bus  *tags.Bus
 	devs []drivers.Stats
+
+	users *auth.Manager // nil: no users (the window shows no user bar)
 
 	mu     sync.Mutex // guards writes
 	writes []string   // "tag=value", in call order
@@ -68,7 +72,9 @@ func (s *testStation) Devices() []drivers.Stats {
 // Write parses value as a number and publishes it, as the station's write
 // path does after the device accepted it. A write to failTag fails; a write
 // to slowTag waits for ctx.
-func (s *testStation) Write(ctx context.Context, tag, value string) (old, nw tags.VQT, err error) {
+func (s *testStation) Users() *auth.Manager { return s.users }
+
+func (s *testStation) Write(ctx context.Context, _ station.Actor, tag, value string) (old, nw tags.VQT, err error) {
 	s.mu.Lock()
 	s.writes = append(s.writes, tag+"="+value)
 	s.mu.Unlock()

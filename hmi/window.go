@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -29,11 +32,18 @@ type Station interface {
 	// state and statistics. It is called on the UI goroutine at
 	// refreshRate and must not block.
 	Devices() []drivers.Stats
-	// Write is the station's single write path. value is text as a person
+	// Write is the station's single write path: it checks that a (the
+	// person signed in at the window) may write tag, asks a critical
+	// write for a's signature, and audits it. value is text as a person
 	// types it; old and new are the tag's VQT before and after. It may
 	// block up to the device's timeout; the window calls it off the UI
 	// goroutine and cancels ctx on Stop.
-	Write(ctx context.Context, tag string, value string) (old, new tags.VQT, err error)
+	Write(ctx context.Context, a station.Actor, tag string, value string) (old, new tags.VQT, err error)
+	// Users is the station's user manager: who is signed in at the
+	// window, sign-in and sign-out. nil: the station keeps no users; the
+	// window then shows nobody signed in and leaves every refusal to the
+	// station.
+	Users() *auth.Manager
 }
 
 // refreshRate is how often the window looks at the bus: 5 Hz, inside the
@@ -93,6 +103,10 @@ type MainWindow struct {
 	alarms     *AlarmView     // nil: the station has no alarm system
 	alarmsTab  *container.TabItem
 	bannerSlot *fyne.Container // the header's place for the alarm banner while there are no screens
+	people     *people         // nil: the station keeps no users
+	userBar    *userBar
+	audit      *AuditView // nil: the station keeps no audit trail
+	auditTab   *container.TabItem
 
 	uiLoop // the ticker; ctx is the parent of writes, wg counts writes in flight
 }
@@ -112,7 +126,12 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	m.tagSum = widget.NewLabel("")
 	m.clock = widget.NewLabel("")
 	m.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	m.people = newPeople(st.Users(), w, &m.uiLoop)
+	m.userBar = m.people.newBar(m.setStatus)
 	header := container.NewHBox(m.title, layout.NewSpacer(), m.devSum, m.tagSum, m.clock)
+	if m.people.active() {
+		header.Objects = slices.Insert(header.Objects, 2, fyne.CanvasObject(m.userBar.box))
+	}
 	m.bannerSlot = container.NewVBox()
 
 	split := container.NewVSplit(m.devices.table, m.tags.content)
@@ -121,20 +140,32 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	if ts, ok := st.(TrendSource); ok {
 		center = m.addTrend(ts, split)
 	}
-	body := container.NewBorder(container.NewVBox(header, m.bannerSlot, widget.NewSeparator()), m.status, nil, nil, center)
+	body := container.NewBorder(container.NewVBox(header, m.people.newNotice(), m.bannerSlot, widget.NewSeparator()), m.status, nil, nil, center)
 	m.content = body
 	m.body, m.center = body, center
 	if as, ok := st.(AlarmStation); ok {
 		if eng := as.Alarms(); eng != nil {
-			m.addAlarms(eng, as.AlarmHistory)
+			m.addAlarms(eng, as)
 		}
+	}
+	if as, ok := st.(AuditStation); ok && m.people.active() {
+		m.addAudit(as)
 	}
 
 	w.SetContent(m.content)
 	w.SetOnClosed(m.Stop)
 	m.refresh()
+	if m.people.active() && m.people.noAdmin {
+		m.people.openFirstAdmin()
+	}
 	return m
 }
+
+// FollowCurrent makes the window follow the user manager's changes of the
+// current session that it did not make itself (an idle sign-out falls
+// back to the viewer at once), through r, whose OnCurrent the app set as
+// the manager's auth.Options.OnCurrent.
+func (m *MainWindow) FollowCurrent(r *CurrentRelay) { m.people.followRelay(r) }
 
 // Content is the window's content, for a caller that places it itself.
 func (m *MainWindow) Content() fyne.CanvasObject { return m.content }
@@ -153,6 +184,7 @@ func (m *MainWindow) Start() {
 // Stop stops the ticker, cancels writes in flight and waits for both to
 // end. It is called when the window closes and may be called again.
 func (m *MainWindow) Stop() {
+	m.people.stop()
 	m.stopLoop()
 	if m.trend != nil {
 		m.trend.Stop()
@@ -251,7 +283,10 @@ func (m *MainWindow) addTrend(ts TrendSource, tagsView fyne.CanvasObject) fyne.C
 	m.trendTab = container.NewTabItem(lang.L("Trend"), m.trend.Content())
 	m.tagsTab = container.NewTabItem(lang.L("Tags"), container.NewBorder(nil, bar, nil, nil, tagsView))
 	m.tabs = container.NewAppTabs(m.tagsTab, m.trendTab)
-	m.tabs.OnSelected = func(ti *container.TabItem) { m.trend.SetShown(ti == m.trendTab) }
+	m.tabs.OnSelected = func(ti *container.TabItem) {
+		m.people.touch()
+		m.trend.SetShown(ti == m.trendTab)
+	}
 	return m.tabs
 }
 
@@ -265,6 +300,7 @@ func (m *MainWindow) AddScreens(sv *ScreenView, first string) error {
 	m.screens = sv
 	tab := container.NewTabItem(lang.L("Screens"), sv.Content())
 	m.screensTab = tab
+	sv.frame.setPeople(m.people)
 	m.ensureTabs()
 	if m.alarms != nil { // the banner moves from the header to the screens' frame
 		m.bannerSlot.RemoveAll()
@@ -284,16 +320,17 @@ func (m *MainWindow) ensureTabs() {
 	}
 	m.tagsTab = container.NewTabItem(lang.L("Tags"), m.center)
 	m.tabs = container.NewAppTabs(m.tagsTab)
+	m.tabs.OnSelected = func(*container.TabItem) { m.people.touch() }
 	m.body.Objects[0] = m.tabs
 }
 
 // ErrUnknownView: Open was given neither a tab nor a screen.
 var ErrUnknownView = errors.New("no such tab or screen")
 
-// Open shows a tab ("tags", "trend", "screens", "alarms") or a process
-// screen by name: what `sightglass run --open` asks for.
+// Open shows a tab ("tags", "trend", "screens", "alarms", "audit") or a
+// process screen by name: what `sightglass run --open` asks for.
 func (m *MainWindow) Open(name string) error {
-	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab, "alarms": m.alarmsTab}
+	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab, "alarms": m.alarmsTab, "audit": m.auditTab}
 	switch ti, isTab := tabs[name]; {
 	case isTab && ti != nil:
 		m.tabs.Select(ti)

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -251,7 +252,7 @@ func TestStopLeavesNoGoroutine(t *testing.T) {
 	opt := goleak.IgnoreCurrent()
 	m.Start()
 	m.Start() // a second Start does nothing
-	m.write(slowTag, "1")
+	m.write(station.Actor{}, slowTag, "1")
 	m.Stop()
 	goleak.VerifyNone(t, opt)
 	if !strings.Contains(m.status.Text, "context canceled") {
