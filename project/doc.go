@@ -58,6 +58,16 @@
 //	  min_password: 10     # fewest characters of a new password, 8 to 64; default 10
 //	  lockout_after: 5     # consecutive failed sign-ins that lock an account, 1 to 100; default 5
 //	  lockout_for: 15m     # how long an account stays locked, more than 0; default 15m
+//	gateway:               # off unless given: serves the station's tags to other systems
+//	  opcua: {listen: 127.0.0.1:4840, insecure: false}   # read-only and unencrypted
+//	  modbus:
+//	    listen: 127.0.0.1:5502
+//	    tls: {cert: tls/server.pem, key: tls/server.key, client_ca: tls/ca.pem}   # optional: Modbus/TCP Security
+//	    roles: {operator: gw-operator, engineer: gw-eng}   # certificate role → user (tls only)
+//	    allow_plain_writes: false   # without tls: read-only unless true, and then as plain_user
+//	    plain_user: gw-plain
+//	    map:
+//	      - {tag: Area1.Tank1.Level, area: hr, address: 0, type: float32, order: ABCD, scale: {raw: [0, 1000], eng: [0, 100]}}
 //
 // Merge keys (<<: *anchor) may share settings between items.
 //
@@ -119,6 +129,29 @@
 // many consecutive failed sign-ins lock an account, 1 to 100 (default
 // 5); and lockout_for, how long it stays locked, a Go duration more than
 // zero (default 15m). The section and each key may be left out.
+//
+// The gateway section serves the station's tags to the systems above it
+// (package gateway); each server is off unless given, and given empty
+// (opcua:) it runs with its defaults. opcua is a read-only OPC UA server
+// with every tag in folders that follow its asset path, its quality as
+// the status code and its source timestamp; it is unencrypted (security
+// None) and lets any client read, so its listen address (host:port,
+// default 127.0.0.1:4840) must be loopback unless insecure is true.
+// modbus is a Modbus/TCP server (listen default 127.0.0.1:5502) of the
+// tags in map: each entry puts a tag (one of the project's or a device's
+// system tag) at an address (0 to 65535) of an area — hr and ir hold
+// numbers and strings, co and di bools — as type (default the tag's own,
+// float32 for a scaled tag), order and scale as for a device's tag (the
+// register holds the raw value); entries of one area must not overlap,
+// and a tag may be mapped more than once. With tls (cert, key and
+// client_ca, PEM files; relative paths are in the project folder) it is
+// the Modbus/TCP Security profile: clients need a certificate from
+// client_ca, and roles maps the role in it (the role extension, OID
+// 1.3.6.1.4.1.50316.802.1) to the user whose permissions govern its
+// writes. Without tls it is read-only unless allow_plain_writes is true,
+// and then writes are plain_user's (required with it). Writes go through
+// the station's write path: permission checked and audited; a read-only
+// or critical tag refuses them.
 //
 // tags.csv starts with a header naming its columns, in any order: name,
 // device, address, type (required), order, units, description, writable,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sightglass/sightglass/alarms"
 	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/gateway"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -49,12 +50,13 @@ type Project struct {
 	Dir        string // the folder it was loaded from (display only)
 	Station    Station
 	Devices    []drivers.DeviceConfig
-	Tags       []tags.Def    // YAML tags first, then CSV, in file order
-	History    History       // Partition defaulted to 24h
-	TagHistory []TagHistory  // parallel to Tags: TagHistory[i] is Tags[i]'s
-	Screens    []Screen      // screens/*.yaml, sorted by name
-	Alarms     alarms.Config // the alarms section: one Def per alarm in file order, MaxShelve defaulted
-	Security   Security      // the security section, every default applied
+	Tags       []tags.Def     // YAML tags first, then CSV, in file order
+	History    History        // Partition defaulted to 24h
+	TagHistory []TagHistory   // parallel to Tags: TagHistory[i] is Tags[i]'s
+	Screens    []Screen       // screens/*.yaml, sorted by name
+	Alarms     alarms.Config  // the alarms section: one Def per alarm in file order, MaxShelve defaulted
+	Security   Security       // the security section, every default applied
+	Gateway    gateway.Config // the gateway section; off (nil servers) when not given
 }
 
 // Load loads the project in folder dir. When anything is wrong it
@@ -93,6 +95,7 @@ func LoadFS(fsys fs.FS, dir string) (*Project, error) {
 	p := validate(r, &dec)
 	p.Alarms = checkAlarms(r, &dec.alarms, p, dec.devicesKnown)
 	p.Screens = loadScreens(r, fsys, dir, p, dec.devicesKnown)
+	p.Gateway = checkGateway(r, &dec.gateway, p, dec.devicesKnown, fsys, dir)
 	if ps := r.problems(); len(ps) > 0 {
 		return nil, ps
 	}

@@ -23,6 +23,7 @@ type decoded struct {
 	history  historyEntry
 	alarms   alarmsEntry
 	security securityEntry
+	gateway  gatewayEntry
 	// devicesKnown is false when project.yaml could not be read, so a
 	// tag's device cannot be looked up.
 	devicesKnown bool
@@ -91,8 +92,10 @@ func decodeYAML(r *report, file string, data []byte, out *decoded) {
 			out.alarms = d.alarms(f)
 		case "security":
 			out.security = d.security(f)
+		case "gateway":
+			out.gateway = d.gateway(f)
 		default:
-			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history, alarms, security)", f.name)
+			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history, alarms, security, gateway)", f.name)
 		}
 	}
 	if !hasStation {
