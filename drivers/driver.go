@@ -40,6 +40,8 @@ type OPCUAConfig struct {
 	SecurityPolicy string // None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss
 	SecurityMode   string // None, Sign, SignAndEncrypt
 	Identity       OPCUAIdentity
+	// Polling reads the tags every poll period instead of subscribing.
+	Polling bool
 	// PKIDir is the folder of the station's certificates (own/, trusted/,
 	// rejected/): the station sets it to DATA/pki. Empty: a device with
 	// security None still works; any other policy fails to connect.
@@ -146,6 +148,10 @@ var (
 	ErrNotWritable = errors.New("tag is not writable")
 	// ErrUnknownTag: the tag is not served by this driver.
 	ErrUnknownTag = errors.New("tag is not on this device")
+	// ErrSecurity: the connection was refused for a security reason (an
+	// untrusted certificate, a rejected identity); the device's tags go bad
+	// as a configuration error, not as lost communication.
+	ErrSecurity = errors.New("connection refused for security")
 )
 
 // DeviceError is a refusal by the device: for Modbus, an exception

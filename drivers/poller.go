@@ -337,8 +337,11 @@ func (p *Poller) Write(ctx context.Context, id tags.ID, v tags.Value) (tags.VQT,
 // fail records a connection failure and turns the device's tags bad.
 func (p *Poller) fail(err error) {
 	reason := tags.ReasonNoComm
-	if errors.Is(err, ErrTimeout) {
+	switch {
+	case errors.Is(err, ErrTimeout):
 		reason = tags.ReasonTimeout
+	case errors.Is(err, ErrSecurity):
+		reason = tags.ReasonConfigError
 	}
 	p.mu.Lock()
 	p.stats.LastError = err.Error()

@@ -3,4 +3,5 @@ package all
 
 import (
 	_ "github.com/sightglass/sightglass/drivers/modbus" // modbus-tcp, modbus-rtu
+	_ "github.com/sightglass/sightglass/drivers/opcua"  // opcua
 )
