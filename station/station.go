@@ -17,6 +17,7 @@ import (
 	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/drivers"
 	_ "github.com/sightglass/sightglass/drivers/all" // register every driver
+	"github.com/sightglass/sightglass/gateway"
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/state"
 	"github.com/sightglass/sightglass/tags"
@@ -39,7 +40,7 @@ type Station struct {
 	pollers []*drivers.Poller
 	owner   []int // tag ID → index in pollers, -1 for system tags
 
-	mu        sync.Mutex // guards cancel, started, afterStop, rec, alarms, state
+	mu        sync.Mutex // guards cancel, started, afterStop, rec, alarms, state, gw
 	cancel    context.CancelFunc
 	started   bool
 	wg        sync.WaitGroup
@@ -50,6 +51,7 @@ type Station struct {
 	trail  *auth.Trail
 	users  *auth.Manager
 	alarms *alarms.Engine
+	gw     *gateway.Gateway // nil when the project has no gateway section or the station is stopped
 }
 
 // New builds a station for a project: the tag table (project tags, then
@@ -137,6 +139,10 @@ func (s *Station) Start(ctx context.Context) error {
 	for _, p := range s.pollers {
 		s.wg.Go(func() { p.Run(ctx) })
 	}
+	if err := s.startGateway(ctx); err != nil {
+		// The pollers run: the caller's Stop stops them.
+		return fmt.Errorf("station: %w", err)
+	}
 	s.log.Info("station started", "name", s.Name(), "devices", len(s.pollers), "tags", len(s.proj.Tags))
 	if s.trail != nil {
 		// s.mu is held: the trail directly, not s.audit.
@@ -167,10 +173,14 @@ func (s *Station) logAnchors(ctx context.Context) {
 func (s *Station) Stop() {
 	s.mu.Lock()
 	cancel, after, rec, started := s.cancel, s.afterStop, s.rec, s.started
-	eng, st, users := s.alarms, s.state, s.users
-	s.cancel, s.afterStop, s.rec = nil, nil, nil
+	eng, st, users, gw := s.alarms, s.state, s.users, s.gw
+	s.cancel, s.afterStop, s.rec, s.gw = nil, nil, nil, nil
 	s.mu.Unlock()
-	// First the alarms: tags turning bad as the station stops are no alarm.
+	// The gateway first: no client write reaches a stopping poller.
+	if gw != nil {
+		gw.Stop()
+	}
+	// Then the alarms: tags turning bad as the station stops are no alarm.
 	if eng != nil {
 		eng.Stop()
 	}
