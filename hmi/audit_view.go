@@ -55,7 +55,6 @@ type AuditView struct {
 	st     AuditStation
 	people *people
 	win    fyne.Window
-	loop   *uiLoop
 
 	from, to, user, target, text *widget.Entry
 	action                       *widget.Select
@@ -87,14 +86,14 @@ const (
 
 // addAudit adds the "Audit" tab over st.
 func (m *MainWindow) addAudit(st AuditStation) {
-	m.audit = newAuditView(st, m.people, m.win, &m.uiLoop)
+	m.audit = newAuditView(st, m.people, m.win)
 	m.ensureTabs()
 	m.auditTab = container.NewTabItem(lang.L("Audit"), m.audit.content)
 	m.tabs.Append(m.auditTab)
 }
 
-func newAuditView(st AuditStation, p *people, win fyne.Window, loop *uiLoop) *AuditView {
-	v := &AuditView{st: st, people: p, win: win, loop: loop}
+func newAuditView(st AuditStation, p *people, win fyne.Window) *AuditView {
+	v := &AuditView{st: st, people: p, win: win}
 	v.from, v.to = widget.NewEntry(), widget.NewEntry()
 	v.from.SetPlaceHolder(lang.L("From (YYYY-MM-DD hh:mm)"))
 	v.to.SetPlaceHolder(lang.L("To (YYYY-MM-DD hh:mm)"))
@@ -318,13 +317,9 @@ func (v *AuditView) Verify() {
 	})
 }
 
-// run calls op off the Fyne goroutine and done on it.
-func (v *AuditView) run(op func() error, done func(error)) {
-	v.loop.wg.Go(func() {
-		err := op()
-		fyne.Do(func() { done(err) })
-	})
-}
+// run calls op off the Fyne goroutine and done on it, as the people's
+// actions run.
+func (v *AuditView) run(op func() error, done func(error)) { v.people.run(op, done) }
 
 func (v *AuditView) setStatus(text string, imp widget.Importance) {
 	v.status.Text, v.status.Importance = text, imp

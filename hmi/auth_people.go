@@ -87,6 +87,10 @@ type people struct {
 	signIn   *signInDialog
 	first    *firstAdminDialog
 	unfollow func()
+
+	// run calls op off the Fyne goroutine and then done on it; tests
+	// make it synchronous.
+	run func(op func() error, done func(error))
 }
 
 // newPeople makes the people of a station with users (nil when it keeps
@@ -96,6 +100,7 @@ func newPeople(users *auth.Manager, win fyne.Window, loop *uiLoop) *people {
 		return nil
 	}
 	p := &people{users: users, win: win, loop: loop, cur: users.Current()}
+	p.run = p.runAsync
 	has, err := users.HasUsers()
 	p.noAdmin = err == nil && !has
 	return p
@@ -213,10 +218,10 @@ func (p *people) whenChanged(fn func()) {
 	}
 }
 
-// run calls op off the Fyne goroutine (on the loop's wait group: a
+// runAsync calls op off the Fyne goroutine (on the loop's wait group: a
 // sign-in hashes for a while, a sign-out writes the audit trail) and then
 // done on the Fyne goroutine.
-func (p *people) run(op func() error, done func(error)) {
+func (p *people) runAsync(op func() error, done func(error)) {
 	p.loop.wg.Go(func() {
 		err := op()
 		fyne.Do(func() { done(err) })

@@ -314,7 +314,7 @@ func (v *ScreenView) write(e *project.Element, units string, a station.Actor, va
 		}
 		msg, imp := screenWriteResult(e, units, values, done, nw, err)
 		if err == nil && a.Password != "" {
-			msg += " — " + lang.L("signed by {{.User}}", map[string]any{"User": a.Session.User})
+			msg += " — " + lang.L("signed by {{.User}}", map[string]any{"User": sessionName(a)})
 		}
 		fyne.Do(func() { v.frame.setStatus(msg, imp) })
 	})

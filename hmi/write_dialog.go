@@ -92,6 +92,10 @@ func (m *MainWindow) openWrite(id tags.ID) {
 		if ok {
 			if d.password != nil {
 				actor.Password, actor.Comment = d.password.Text, strings.TrimSpace(d.reason.Text)
+				if actor.Password == "" || actor.Comment == "" {
+					m.setStatus(name+": "+lang.L("A critical write needs your password and a reason"), widget.DangerImportance)
+					return
+				}
 			}
 			m.write(actor, name, entry.Text)
 		}
@@ -147,7 +151,7 @@ func (m *MainWindow) write(a station.Actor, tag, text string) {
 		old, nw, err := m.st.Write(ctx, a, tag, text)
 		msg, imp := writeResult(tag, text, units, old, nw, err)
 		if err == nil && a.Password != "" {
-			msg += " — " + lang.L("signed by {{.User}}", map[string]any{"User": a.Session.User})
+			msg += " — " + lang.L("signed by {{.User}}", map[string]any{"User": sessionName(a)})
 		}
 		fyne.Do(func() { m.setStatus(msg, imp) })
 	})
