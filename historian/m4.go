@@ -25,6 +25,11 @@ type Column struct {
 	Start, End            int64  // the column's time span [Start, End)
 	N                     int    // samples in the column
 	First, Last, Min, Max Sample // Min and Max by value; ties: the earlier
+	// Bad counts the column's samples of bad quality, First and Last
+	// included: a trend breaks its line inside a column with one, even
+	// when First and Last are good. From rollups it is 1 for a column
+	// overlapping a rollup with bad time (KnownMs > GoodMs).
+	Bad int
 }
 
 // HasRange reports whether Min and Max hold plottable samples.
@@ -68,10 +73,12 @@ func m4Fill(cols []Column, samples []Sample, weight []int, from int64) {
 	c, end := 0, cols[0].End
 	lo, imin, imax := i, -1, -1 // the column's first sample and extremes
 	var vmin, vmax float64
+	bad := 0
 	for ; i < len(samples); i++ {
 		s := &samples[i]
 		if s.T >= end {
 			m4Close(&cols[c], samples, weight, lo, i, imin, imax)
+			cols[c].Bad, bad = bad, 0
 			for c < len(cols) && s.T >= cols[c].End {
 				c++
 			}
@@ -79,6 +86,9 @@ func m4Fill(cols []Column, samples []Sample, weight []int, from int64) {
 				return
 			}
 			end, lo, imin, imax = cols[c].End, i, -1, -1
+		}
+		if s.Q.Level == tags.Bad {
+			bad++
 		}
 		v, ok := m4Value(s)
 		switch {
@@ -92,6 +102,7 @@ func m4Fill(cols []Column, samples []Sample, weight []int, from int64) {
 		}
 	}
 	m4Close(&cols[c], samples, weight, lo, len(samples), imin, imax)
+	cols[c].Bad = bad
 }
 
 // m4Close fills a column from its samples [lo, hi) and the indexes of its
@@ -192,5 +203,18 @@ func M4Rollups(r []Rollup, from, to int64, width int) []Column {
 		pts, weight = p2, w2
 	}
 	m4Fill(cols, pts, weight, from)
+	// Bad time inside a rollup: mark the columns it overlaps.
+	span := cols[0].End - cols[0].Start
+	for i := range r {
+		x := &r[i]
+		if x.KnownMs <= x.GoodMs || x.Start+x.Width <= from || x.Start >= to {
+			continue
+		}
+		first := int(max(x.Start-from, 0) / span)
+		last := int(min(x.Start+x.Width-1-from, to-1-from) / span)
+		for c := min(first, len(cols)-1); c <= min(last, len(cols)-1); c++ {
+			cols[c].Bad = max(cols[c].Bad, 1)
+		}
+	}
 	return cols
 }

@@ -320,3 +320,24 @@ func m4Fmt(c Column) string {
 	f := func(s Sample) string { return fmt.Sprintf("%d:%v(%v)", s.T, s.V, s.Q) }
 	return fmt.Sprintf("[%d,%d) N=%d first %s last %s min %s max %s", c.Start, c.End, c.N, f(c.First), f(c.Last), f(c.Min), f(c.Max))
 }
+
+// TestM4Bad: a column counts its bad samples, so that a trend can break
+// its line inside a column whose first and last are good; from rollups a
+// column overlapping bad time is marked.
+func TestM4Bad(t *testing.T) {
+	s := []Sample{aggF(0, 1), aggQ(1, 0, aggBad), aggF(2, 3), aggF(4, 4), aggQ(7, 0, aggBad), aggQ(8, 0, aggBad)}
+	got := M4(s, 0, 9, 3)
+	for i, want := range []int{1, 0, 2} {
+		if got[i].Bad != want {
+			t.Errorf("column %d: Bad %d, want %d", i, got[i].Bad, want)
+		}
+	}
+	r := []Rollup{
+		{Start: 0, Width: 60_000, Count: 2, First: 1, Last: 2, Min: 1, Max: 2, FirstT: 0, LastT: 59_000, GoodMs: 60_000, KnownMs: 60_000},
+		{Start: 60_000, Width: 60_000, Count: 2, First: 1, Last: 2, Min: 1, Max: 2, FirstT: 60_000, LastT: 119_000, GoodMs: 30_000, KnownMs: 60_000},
+	}
+	cols := M4Rollups(r, 0, 240_000, 2) // 2 min a column: the second rollup's bad time is in column 0
+	if cols[0].Bad != 1 || cols[1].Bad != 0 {
+		t.Errorf("rollup columns Bad %d %d, want 1 0", cols[0].Bad, cols[1].Bad)
+	}
+}

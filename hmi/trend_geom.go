@@ -74,10 +74,11 @@ func trendValue(s *historian.Sample) (v float64, weak, ok bool) {
 //   - a value that no segment reaches, a single good sample between gaps,
 //     is drawn as a dot: a level segment one column wide (see trendDot).
 //
-// A bad sample inside a column whose first and last are good does not
-// break the line: M4 keeps only a column's first, last, min and max, and
-// historian.Column does not say whether it held a bad sample (a gap
-// shorter than one pixel column).
+// A bad sample inside a column whose first and last are good breaks the
+// line within the column (historian.Column.Bad): the column's first value
+// ends the line before it and its last value starts the line after it,
+// each drawn as a dot when nothing else reaches it. The envelope stays: it
+// is what the good samples spanned.
 func buildGeometry(cols []historian.Column, sc penScale, bridge int64, g *penGeometry) trendEnd {
 	g.Line, g.Envelope = g.Line[:0], g.Envelope[:0]
 	prev := -1 // the last column with samples
@@ -99,11 +100,12 @@ func buildGeometry(cols []historian.Column, sc penScale, bridge int64, g *penGeo
 			g.Line = append(g.Line, trendDot(prevX, prevY, prevWeak))
 		}
 		lv, lw, lok := trendValue(&c.Last)
-		inner := c.N > 1 && fok && lok && fv != lv
+		cut := c.Bad > 0 && fok && lok // a bad sample between good first and last
+		inner := c.N > 1 && fok && lok && fv != lv && !cut
 		if inner {
 			g.Line = append(g.Line, trendSeg{x, sc.y(fv), x, sc.y(lv), fw || lw})
 		}
-		if c.N > 1 && fok && !lok && !linked { // a first value the column's bad last cuts off
+		if c.N > 1 && fok && (!lok || cut) && !linked { // a first value the column's bad samples cut off
 			g.Line = append(g.Line, trendDot(x, sc.y(fv), fw))
 		}
 		if c.N > 1 && c.HasRange() {
@@ -114,7 +116,7 @@ func buildGeometry(cols []historian.Column, sc penScale, bridge int64, g *penGeo
 		// The last value is alone so far when nothing led to it: no
 		// segment within the column, and none from the one before to a
 		// first value that is the last (one sample, or a flat column).
-		sameAsFirst := c.N == 1 || fok && fv == lv
+		sameAsFirst := c.N == 1 || fok && fv == lv && !cut
 		prevAlone = lok && !inner && !(linked && sameAsFirst)
 		prev, prevX, prevT, prevOK, prevWeak = i, x, c.Last.T, lok, lw
 		if lok {

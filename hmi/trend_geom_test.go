@@ -408,3 +408,37 @@ func TestGeometryEnd(t *testing.T) {
 		t.Errorf("a line that ends in a bad sample has an end to continue: %+v", end)
 	}
 }
+
+// TestGeometryBadInsideAColumn: a bad sample between a column's good
+// first and last breaks the line inside the column: the line from the
+// column before ends at its first value, its last value starts the line to
+// the next; the envelope stays.
+func TestGeometryBadInsideAColumn(t *testing.T) {
+	samples := []historian.Sample{
+		gs(10, 20),                           // column 0
+		gs(110, 40), bs(150, 0), gs(190, 60), // column 1: good, bad, good
+		gs(210, 60), // column 2
+	}
+	cols := historian.M4(samples, 0, 300, 3)
+	if cols[1].Bad != 1 {
+		t.Fatalf("column 1: Bad %d, want 1", cols[1].Bad)
+	}
+	var g penGeometry
+	buildGeometry(cols, penScale{0, 100}, 0, &g)
+	want := []trendSeg{
+		{X0: 0.5, Y0: 0.8, X1: 1.5, Y1: 0.6}, // 20 → the column's first, 40
+		// no segment from 40 to 60 across the bad sample
+		{X0: 1.5, Y0: 0.4, X1: 2.5, Y1: 0.4}, // its last, 60 → 60
+	}
+	if !slices.Equal(g.Line, want) {
+		t.Errorf("line %+v,\nwant %+v", g.Line, want)
+	}
+	// Flat across the bad sample: still broken, the last value starts anew.
+	samples[3] = gs(190, 40)
+	samples[4] = gs(210, 40)
+	buildGeometry(historian.M4(samples, 0, 300, 3), penScale{0, 100}, 0, &g)
+	want = []trendSeg{{X0: 0.5, Y0: 0.8, X1: 1.5, Y1: 0.6}, {X0: 1.5, Y0: 0.6, X1: 2.5, Y1: 0.6}}
+	if !slices.Equal(g.Line, want) {
+		t.Errorf("flat: line %+v,\nwant %+v", g.Line, want)
+	}
+}
