@@ -15,6 +15,15 @@
 //	    timeout: 500ms            # default 1s
 //	    max_gap: 10               # default 10
 //	    baud: 9600                # modbus-rtu only: baud 9600, parity N, data_bits 8, stop_bits 1 by default
+//	  - name: ua1
+//	    driver: opcua
+//	    endpoint: opc.tcp://10.0.0.5:4840/UA/Server
+//	    security_policy: Basic256Sha256   # None | Basic256Sha256 (default) | Aes128_Sha256_RsaOaep | Aes256_Sha256_RsaPss
+//	    security_mode: SignAndEncrypt     # None | Sign | SignAndEncrypt (default); None only with policy None
+//	    identity: {username: operator, password_env: SIGHTGLASS_UA1_PASSWORD}   # or anonymous (default), or {certificate: user.der, key: user.pem}
+//	    poll: 1s                  # the subscriptions' publishing interval
+//	    timeout: 5s               # one service call
+//	    mode: subscribe           # subscribe (default) | poll
 //	tags:
 //	  - name: Area1.Tank1.Level   # dotted asset path; names starting with _ are the system's
 //	    device: plc1
@@ -27,6 +36,13 @@
 //	    writable: false
 //	    critical: false           # writes need a signature (password and reason); writable tags only
 //	    poll: 250ms               # default: the device's
+//	  - name: Area1.Tank2.Level
+//	    device: ua1
+//	    address: ns=2;s=Plant.Tank2.Level   # a NodeId: ns=N;s=text, i=2258, ns=N;g=GUID, ns=N;b=base64
+//	    type: float64
+//	    sampling: 100ms           # opcua only: sampling interval; default: the publishing interval
+//	    queue: 10                 # opcua only: the server's queue of the item, 1-10000; default 1
+//	    deadband: {absolute: 0.1} # opcua only, numeric tags: or {percent: 1} of the node's EURange
 //	    history: {excdev: 0.5, excmax: 10m, compdev: 0.2, compmax: 8h}   # or true (default), false
 //	history:
 //	  raw: 365d        # keep raw samples this long; default: forever
@@ -70,6 +86,28 @@
 //	      - {tag: Area1.Tank1.Level, area: hr, address: 0, type: float32, order: ABCD, scale: {raw: [0, 1000], eng: [0, 100]}}
 //
 // Merge keys (<<: *anchor) may share settings between items.
+//
+// An opcua device is one OPC UA server endpoint (driver opcua, package
+// drivers/opcua). It is secure by default: Basic256Sha256 with
+// SignAndEncrypt, and the server's certificate must have been trusted by
+// an admin (`sightglass opcua trust`) before the station talks to it; an
+// untrusted certificate is kept in the data folder's pki/rejected and the
+// device's tags stay bad with the reason. Security policy None goes only
+// with security_mode None, and then only with the anonymous identity: a
+// user name or certificate never crosses the network in the clear. A
+// password is never written in the project: password_env names the
+// environment variable the station reads it from when it connects (set
+// it in the service's environment, e.g. systemd's Environment= or
+// EnvironmentFile= with mode 0600); a certificate identity names its
+// certificate and RSA key files, relative to the project folder. The
+// device's poll is the publishing interval of its subscriptions (with
+// mode: poll, how often its tags are read in batches instead); a tag's
+// own poll gives it a subscription of that interval. Its tags address
+// nodes by NodeId (namespace URIs, nsu=, are not supported) and may set
+// sampling (a Go duration), queue (1 to 10000) and deadband, absolute in
+// the tag's engineering units (0 or more) or percent of the node's
+// EURange (0 to 100), one or the other, on numeric tags only; order does
+// not apply, scale does.
 //
 // The history section's durations, and a tag's excmax and compmax, are Go
 // durations (90m, 24h) or whole days, weeks or years (365d, 2w, 10y; a

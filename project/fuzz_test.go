@@ -62,6 +62,7 @@ func checkResult(t *testing.T, p *Project, err error) {
 		}
 		checkAlarmConfig(t, p)
 		checkSecurity(t, p)
+		checkOPCUA(t, p)
 		return
 	}
 	if p != nil {

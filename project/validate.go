@@ -6,12 +6,14 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/drivers/modbus"
+	"github.com/sightglass/sightglass/drivers/opcua"
 	"github.com/sightglass/sightglass/tags"
 )
 
 // knownDrivers are the drivers a project can name, sorted.
-var knownDrivers = []string{modbus.DriverRTU, modbus.DriverTCP}
+var knownDrivers = []string{modbus.DriverRTU, modbus.DriverTCP, opcua.DriverName}
 
 // serialKeys are the device keys that apply only to modbus-rtu.
 var serialKeys = []string{"baud", "parity", "data_bits", "stop_bits"}
@@ -45,6 +47,7 @@ var compressionKeys = []string{"excdev", "excmax", "compdev", "compmax"}
 func validate(r *report, dec *decoded) *Project {
 	p := &Project{Station: dec.station, History: checkHistory(r, &dec.history), Security: securityOf(&dec.security)}
 	byName := map[string]*deviceEntry{}
+	devIndex := map[string]int{} // name → index in p.Devices
 	var devNames []string
 	for i := range dec.devices {
 		e := &dec.devices[i]
@@ -54,6 +57,7 @@ func validate(r *report, dec *decoded) *Project {
 				r.add(e.file, e.lineOf("name"), "duplicate device %q (first defined at %s:%d)", name, first.file, first.lineOf("name"))
 			} else {
 				byName[name] = e
+				devIndex[name] = len(p.Devices)
 				devNames = append(devNames, name)
 			}
 		}
@@ -66,6 +70,7 @@ func validate(r *report, dec *decoded) *Project {
 		checkTagFields(r, e)
 		checkCritical(r, e)
 		name := e.def.Name
+		checkItemKeys(r, e, byName[e.def.Device])
 		if e.has("name") {
 			if first, dup := firstTag[name]; dup {
 				r.add(e.file, e.lineOf("name"), "duplicate tag %q (first defined at %s:%d)", name, first.file, first.lineOf("name"))
@@ -83,6 +88,14 @@ func validate(r *report, dec *decoded) *Project {
 			case isModbus(dev.cfg.Driver) && e.has("address"):
 				for _, err := range modbus.CheckTag(&e.def) {
 					r.add(e.file, e.lineOf("address"), "%s", err)
+				}
+			case dev.cfg.Driver == opcua.DriverName:
+				if item, ok := checkOPCUATag(r, e); ok && e.has("name") {
+					cfg := &p.Devices[devIndex[e.def.Device]].OPCUA
+					if cfg.Items == nil {
+						cfg.Items = map[string]drivers.OPCUAItem{}
+					}
+					cfg.Items[e.def.Name] = item
 				}
 			}
 		}
@@ -160,8 +173,17 @@ func checkDevice(r *report, e *deviceEntry) {
 	switch {
 	case !e.given("driver"):
 		r.add(e.file, e.line, `missing "driver" in device`)
-	case e.has("driver") && !isModbus(c.Driver):
+	case e.has("driver") && !isModbus(c.Driver) && c.Driver != opcua.DriverName:
 		r.add(e.file, e.lineOf("driver"), "unknown driver %q (known: %s)", c.Driver, strings.Join(knownDrivers, ", "))
+	}
+	if c.Driver == opcua.DriverName {
+		checkOPCUADevice(r, e)
+		return
+	}
+	for _, k := range opcuaDeviceKeys {
+		if e.given(k) {
+			r.add(e.file, e.lineOf(k), "%s applies only to %s devices", k, opcua.DriverName)
+		}
 	}
 	// A Modbus device's missing address is reported by modbus.CheckDevice.
 	if !e.given("address") && !isModbus(c.Driver) {

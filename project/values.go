@@ -52,14 +52,16 @@ func (m *marks) lineOf(key string) int {
 
 // deviceEntry is a device as decoded, before defaults and checks.
 type deviceEntry struct {
-	cfg drivers.DeviceConfig
+	cfg  drivers.DeviceConfig
+	mode string // opcua: "subscribe" or "poll", as written
 	marks
 }
 
 // tagEntry is a tag as decoded from YAML or CSV, before checks.
 type tagEntry struct {
 	def  tags.Def
-	hist TagHistory // its keys are marked as excdev, excmax, compdev, compmax
+	hist TagHistory        // its keys are marked as excdev, excmax, compdev, compmax
+	item drivers.OPCUAItem // opcua monitoring: sampling, queue, deadband
 	marks
 }
 

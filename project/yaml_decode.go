@@ -201,6 +201,16 @@ func (d *yamlDecoder) device(n *yaml.Node) deviceEntry {
 			c.Serial.DataBits, _ = d.integer(f, m)
 		case "stop_bits":
 			c.Serial.StopBits, _ = d.integer(f, m)
+		case "endpoint":
+			c.OPCUA.Endpoint, _ = d.str(f, m)
+		case "security_policy":
+			c.OPCUA.SecurityPolicy, _ = d.str(f, m)
+		case "security_mode":
+			c.OPCUA.SecurityMode, _ = d.str(f, m)
+		case "identity":
+			c.OPCUA.Identity = d.opcuaIdentity(f, m)
+		case "mode":
+			e.mode, _ = d.str(f, m)
 		default:
 			d.add(f.key.Line, "unknown key %q in device", f.name)
 		}
@@ -245,6 +255,14 @@ func (d *yamlDecoder) tag(n *yaml.Node) tagEntry {
 			t.Poll, _ = d.duration(f, m)
 		case "history":
 			e.hist = d.tagHistory(f, m)
+		case "sampling":
+			e.item.Sampling, _ = d.duration(f, m)
+		case "queue":
+			if n, ok := d.integer(f, m); ok {
+				e.item.Queue = d.queueSize(f, n, m)
+			}
+		case "deadband":
+			e.item.DeadbandAbs, e.item.DeadbandPercent = d.opcuaDeadband(f, m)
 		default:
 			d.add(f.key.Line, "unknown key %q in tag", f.name)
 		}
