@@ -19,7 +19,8 @@ import (
 
 // TestSmoke starts the real `sightglass run` (the demo plant) in a real
 // window under Xvfb, once for each view — every demo screen, the tag
-// table, a trend, the dark theme — checks that the window shows live
+// table, a trend, the dark theme, and the first-admin dialog of a station
+// without users — checks that the window shows live
 // values (two screenshots a moment apart differ while the station reports
 // good tags), keeps the screenshots under out/smoke (git-ignored), and
 // checks that SIGTERM stops it cleanly with status 0.
@@ -53,6 +54,9 @@ func TestSmoke(t *testing.T) {
 
 	// One run a view: the demo opens on its L1 overview screen; the others
 	// are asked for with --open (and --pens for the trend).
+	// Each view but "first-admin" has an admin in its data folder, added
+	// with the binary's own `users add` (password twice on stdin), so that
+	// the first-admin dialog does not cover the window.
 	views := []struct {
 		name string
 		args []string
@@ -65,10 +69,15 @@ func TestSmoke(t *testing.T) {
 		{"trend", []string{"--open", "trend", "--pens", "Plant.Tank1.Level,Plant.Tank2.Level,Plant.Flow.Rate"}},
 		{"alarms", []string{"--open", "alarms"}},
 		{"dark", []string{"--theme", "dark"}},
+		{"first-admin", nil}, // no users: the window opens on the first-admin dialog
 	}
 	for _, v := range views {
 		t.Run(v.name, func(t *testing.T) {
-			args := append([]string{"run", "--data", filepath.Join(tmp, "data-"+v.name)}, v.args...)
+			data := filepath.Join(tmp, "data-"+v.name)
+			if v.name != "first-admin" {
+				addSmokeAdmin(t, bin, data)
+			}
+			args := append([]string{"run", "--data", data}, v.args...)
 			smokeView(t, bin, display, filepath.Join(shots, v.name), args)
 		})
 	}
@@ -154,6 +163,20 @@ func smokeView(t *testing.T, bin, display, prefix string, args []string) {
 	}
 	if !strings.Contains(logs.String(), "stopped") {
 		t.Errorf("no clean stop in the log:\n%s", logs.String())
+	}
+}
+
+// smokeAdminPassword is the smoke views' admin's password.
+const smokeAdminPassword = "smoke test admin password"
+
+// addSmokeAdmin adds the first admin to the data folder with the built
+// binary, the password twice on stdin.
+func addSmokeAdmin(t *testing.T, bin, data string) {
+	t.Helper()
+	cmd := exec.Command(bin, "users", "add", "admin", "--role", "admin", "--data", data)
+	cmd.Stdin = strings.NewReader(smokeAdminPassword + "\n" + smokeAdminPassword + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("users add admin: %v\n%s", err, out)
 	}
 }
 

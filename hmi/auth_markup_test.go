@@ -49,7 +49,7 @@ func TestFrameUserMarkup(t *testing.T) {
 	v.SetTabletLayout(false)
 	w := test.NewTempWindow(t, v.Content())
 	p := newPeople(users, w, &v.uiLoop)
-	v.frame.setPeople(p)
+	v.frame.setPeople(p, true)
 	w.Resize(fyne.NewSize(900, 160))
 	v.refresh()
 	test.AssertRendersToMarkup(t, "frame_signed_out.xml", w.Canvas())

@@ -161,14 +161,15 @@ func (f *screenFrame) touch(o fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // setPeople shows p's signed-in user in the frame, with its Sign in,
-// Switch user and Sign out, and the no-admin line; the screens' writes act
+// Switch user and Sign out, and (notice) the no-admin line, which the
+// window's header already shows above the frame; the screens' writes act
 // as p's current session.
-func (f *screenFrame) setPeople(p *people) {
+func (f *screenFrame) setPeople(p *people, notice bool) {
 	f.people = p
 	f.userBar = p.newBar(f.setStatus)
 	f.userSlot.Objects = []fyne.CanvasObject{f.userBar.box}
 	f.notice.Objects = []fyne.CanvasObject{p.newNotice()}
-	setShown(f.notice, p.active())
+	setShown(f.notice, notice && p.active())
 	f.top.Refresh()
 }
 

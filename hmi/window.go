@@ -300,7 +300,7 @@ func (m *MainWindow) AddScreens(sv *ScreenView, first string) error {
 	m.screens = sv
 	tab := container.NewTabItem(lang.L("Screens"), sv.Content())
 	m.screensTab = tab
-	sv.frame.setPeople(m.people)
+	sv.frame.setPeople(m.people, false) // the header has the no-admin line
 	m.ensureTabs()
 	if m.alarms != nil { // the banner moves from the header to the screens' frame
 		m.bannerSlot.RemoveAll()
