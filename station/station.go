@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -29,6 +30,25 @@ type Options struct {
 	Project *project.Project
 	// Logger receives the station's log; nil discards it.
 	Logger *slog.Logger
+}
+
+// Option tunes New.
+type Option func(*newConfig)
+
+type newConfig struct {
+	dataDir string
+}
+
+// PKIDir is the folder of the station's certificates in its data folder:
+// its OPC UA application instance certificate, and the server
+// certificates it trusts and has rejected (package drivers/opcua).
+const PKIDir = "pki"
+
+// WithDataDir tells the drivers where the station keeps its files: an
+// OPC UA device's certificates are in dataDir/pki. Without it, OPC UA
+// devices work only with security policy None.
+func WithDataDir(dataDir string) Option {
+	return func(c *newConfig) { c.dataDir = dataDir }
 }
 
 // Station is one running station.
@@ -57,9 +77,15 @@ type Station struct {
 // New builds a station for a project: the tag table (project tags, then
 // each device's _System tags), the bus, and one driver and poller per
 // device. Nothing connects until Start.
-func New(p *project.Project, log *slog.Logger) (*Station, error) {
+//
+// Options: WithDataDir gives the drivers the station's data folder.
+func New(p *project.Project, log *slog.Logger, opts ...Option) (*Station, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	var cfg newConfig
+	for _, o := range opts {
+		o(&cfg)
 	}
 	defs := append([]tags.Def(nil), p.Tags...)
 	sysStart := make([]int, len(p.Devices))
@@ -83,6 +109,9 @@ func New(p *project.Project, log *slog.Logger) (*Station, error) {
 			if d := s.table.Def(tags.ID(id)); d.Device == dev.Name {
 				devDefs = append(devDefs, d)
 			}
+		}
+		if cfg.dataDir != "" {
+			dev.OPCUA.PKIDir = filepath.Join(cfg.dataDir, PKIDir)
 		}
 		drv, err := factory(dev, devDefs)
 		if err != nil {
