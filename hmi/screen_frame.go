@@ -307,7 +307,7 @@ func (f *screenFrame) crumbTexts() []string {
 }
 
 func (f *screenFrame) setClock(now time.Time) {
-	text := now.Format(time.TimeOnly)
+	text := now.Format(clockLayout)
 	if f.clock.Text != text {
 		f.clock.SetText(text)
 	}

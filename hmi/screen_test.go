@@ -268,7 +268,7 @@ func TestScreenViewShowsHome(t *testing.T) {
 	if got := v.frame.userText(); got != "Viewer — not signed in" {
 		t.Errorf("user = %q", got)
 	}
-	if got, want := v.frame.clock.Text, "10:00:00"; got != want {
+	if got, want := v.frame.clock.Text, "10:00"; got != want {
 		t.Errorf("clock = %q, want %q", got, want)
 	}
 	if got, want := v.frame.devices.Text, "devices 1/2 connected"; got != want {
