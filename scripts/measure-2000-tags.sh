@@ -41,6 +41,8 @@ for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
 display=:$(head -n1 "$work/display")
 sleep 1 # the plant listens
 mbpoll -m tcp -p "$port" -a 1 -t 0 -r 1 -1 127.0.0.1 1 >/dev/null   # start P1: the flow moves
+# An admin exists, so the window opens on the process, not on the first-admin dialog.
+printf 'measure password 1\nmeasure password 1\n' | "$bin" users add admin --role admin --data "$work/data" >/dev/null
 DISPLAY=$display "$bin" run --project "$work/project" --data "$work/data" --no-history >"$work/run.log" 2>&1 &
 pid=$!
 sleep 10
