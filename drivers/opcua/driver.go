@@ -37,11 +37,15 @@ import (
 func init() { drivers.Register(DriverName, New) }
 
 // Limits the driver keeps when the server states none (OPC UA: 0 is no
-// limit), so that no single request grows without bound.
+// limit), so that no single request or publish grows without bound:
+// gopcua's v0.8.0 server, which states none, drops the connection on a
+// CreateMonitoredItems of 1,000 items and cannot publish the changes of
+// 5,000 items of one subscription at once (measured; 500 and 1,000 work).
 const (
 	defaultMaxNodesPerRead     = 1000
-	defaultMaxItemsPerCall     = 1000
-	defaultMaxItemsPerSub      = 5000
+	defaultMaxItemsPerCall     = 500
+	defaultMaxItemsPerSub      = 1000
+	maxNotificationsPerPublish = 1000
 	defaultKeepAlive           = 5 * time.Second // how often an idle subscription says it is alive
 	lifetimeKeepAlives         = 3               // Part 4 §5.13.2.2: lifetime count ≥ 3 × keep-alive count
 	sessionTimeout             = time.Minute
@@ -83,6 +87,10 @@ type Driver struct {
 	lim    limits
 
 	sent, failed atomic.Uint64
+
+	// created, when set (by benchmarks), is called once Subscribe has
+	// created every subscription and monitored item.
+	created func()
 }
 
 var (

@@ -162,6 +162,11 @@ func (ns *testNS) add(v variable) *testVar {
 	return tv
 }
 
+// newDV is a DataValue of x stamped now.
+func newDV(x any) *ua.DataValue {
+	return &ua.DataValue{EncodingMask: ua.DataValueValue | ua.DataValueSourceTimestamp, Value: ua.MustVariant(x), SourceTimestamp: time.Now()}
+}
+
 // set changes a variable's value and notifies its monitored items.
 func (ts *testServer) set(name string, value any) {
 	ts.t.Helper()

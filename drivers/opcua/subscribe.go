@@ -102,6 +102,7 @@ func (d *Driver) Subscribe(ctx context.Context, publish func([]tags.Update)) err
 			d.sent.Add(1)
 			sub, err := c.Subscribe(ctx, &opcua.SubscriptionParameters{
 				Interval: period, MaxKeepAliveCount: keep, LifetimeCount: lifetimeKeepAlives * keep,
+				MaxNotificationsPerPublish: maxNotificationsPerPublish,
 			}, notify)
 			if err != nil {
 				d.failed.Add(1)
@@ -118,6 +119,9 @@ func (d *Driver) Subscribe(ctx context.Context, publish func([]tags.Update)) err
 	}
 	if len(refused) > 0 {
 		publish(refused)
+	}
+	if d.created != nil {
+		d.created()
 	}
 
 	watch := time.NewTicker(max(defaultKeepAlive, d.timeout))
