@@ -26,6 +26,7 @@ Usage:
   sightglass alarms list|history|report                        the station's alarms (sightglass alarms for help)
   sightglass users add|list|passwd|role|areas|disable|...      the station's users (sightglass users for help)
   sightglass audit list|export|verify                          the tamper-evident audit trail (sightglass audit for help)
+  sightglass opcua certs|trust                                 OPC UA certificates (sightglass opcua for help)
   sightglass version
 
 Run "sightglass COMMAND -h" for a command's flags.
@@ -56,6 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"alarms":  cmdAlarms,
 		"users":   cmdUsers,
 		"audit":   cmdAudit,
+		"opcua":   cmdOPCUA,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "sightglass", version)
 			return nil

@@ -21,7 +21,8 @@ func projectFlag(fs *flag.FlagSet) *string {
 // openStation loads the project in dir (or, for "", starts the embedded
 // demo plant) and builds its station; it does not start polling. A project
 // with problems ends the command with status 2 and every problem listed.
-func openStation(ctx context.Context, dir string, log *slog.Logger) (*station.Station, error) {
+// opts go to station.New (WithDataDir: the OPC UA devices' PKI folder).
+func openStation(ctx context.Context, dir string, log *slog.Logger, opts ...station.Option) (*station.Station, error) {
 	if dir == "" {
 		return station.OpenDemo(ctx, log)
 	}
@@ -29,7 +30,7 @@ func openStation(ctx context.Context, dir string, log *slog.Logger) (*station.St
 	if err != nil {
 		return nil, projectError(err)
 	}
-	return station.New(p, log)
+	return station.New(p, log, opts...)
 }
 
 // scanWait bounds how long `tags` and `write` wait for the first scan,
@@ -39,8 +40,8 @@ const scanWait = 15 * time.Second
 // startScanned opens and starts the station and waits until every device
 // has been scanned once (or failed once). The caller stops it.
 // prep, when not nil, runs before Start (to enable the station's state).
-func startScanned(ctx context.Context, dir string, log *slog.Logger, prep func(*station.Station) error) (*station.Station, error) {
-	st, err := openStation(ctx, dir, log)
+func startScanned(ctx context.Context, dir string, log *slog.Logger, prep func(*station.Station) error, opts ...station.Option) (*station.Station, error) {
+	st, err := openStation(ctx, dir, log, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer unlock()
-	st, err := openStation(ctx, *dir, log)
+	st, err := openStation(ctx, *dir, log, station.WithDataDir(dataDir))
 	if err != nil {
 		return err
 	}

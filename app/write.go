@@ -50,7 +50,7 @@ func cmdWrite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer unlock()
 		st, err := startScanned(ctx, *dir, newLogger(stderr, false), func(st *station.Station) error {
 			return st.EnableState(dataDir, station.StateOptions{})
-		})
+		}, station.WithDataDir(dataDir))
 		if err != nil {
 			return err
 		}
