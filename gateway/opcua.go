@@ -59,23 +59,29 @@ func startOPCUA(ctx context.Context, bus *tags.Bus, station string, cfg *OPCUACo
 		return nil, fmt.Errorf("listen address %q: %w", cfg.Listen, err)
 	}
 	sub := bus.Subscribe("gateway-opcua")
+	// The server's goroutines get a context of their own, cancelled only
+	// after Close: gopcua's connection goroutines hand each request to
+	// one that ends with the context, and would block on it forever.
+	srvCtx, srvCancel := context.WithCancel(context.WithoutCancel(ctx))
 	var s *opcuaServer
 	for attempt := 1; ; attempt++ {
 		addr := cfg.Listen
 		if port == "0" {
 			if addr, err = freePort(ctx, host); err != nil {
+				srvCancel()
 				sub.Close()
 				return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 			}
 		}
 		s, err = newOPCUA(bus, station, addr, log)
 		if err == nil {
-			err = s.srv.Start(ctx)
+			err = s.srv.Start(srvCtx)
 		}
 		if err == nil {
 			break
 		}
 		if port != "0" || attempt == portAttempts {
+			srvCancel()
 			sub.Close()
 			return nil, fmt.Errorf("listen on %s: %w", addr, err)
 		}
@@ -87,7 +93,10 @@ func startOPCUA(ctx context.Context, bus *tags.Bus, station string, cfg *OPCUACo
 		close(stop)
 		wg.Wait()
 		sub.Close()
-		s.srv.Close()
+		if !closeServer(s.srv) {
+			s.log.Warn("OPC UA gateway: clients still connected after closing; left to gopcua", "waited", closeWait)
+		}
+		srvCancel()
 	}
 	log.Warn("OPC UA gateway serving UNENCRYPTED (security None, any user accepted) and READ-ONLY",
 		"endpoint", s.endpoint, "tags", len(s.vals))

@@ -12,14 +12,16 @@ import (
 	"github.com/sightglass/sightglass/tags"
 )
 
-func startTestOPCUA(t testing.TB, bus *tags.Bus) (*Gateway, *opcua.Client) {
+// startTestOPCUA starts an OPC UA gateway for bus and connects a client
+// with opts added to its own.
+func startTestOPCUA(t testing.TB, bus *tags.Bus, opts ...opcua.Option) (*Gateway, *opcua.Client) {
 	t.Helper()
 	g, err := Start(t.Context(), bus, &fakeWriter{}, Config{Station: "T", OPCUA: &OPCUAConfig{Listen: "127.0.0.1:0"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(g.Stop)
-	c, err := opcua.NewClient(g.OPCUAEndpoint(), opcua.SecurityMode(ua.MessageSecurityModeNone), opcua.AuthAnonymous())
+	c, err := opcua.NewClient(g.OPCUAEndpoint(), append([]opcua.Option{opcua.SecurityMode(ua.MessageSecurityModeNone), opcua.AuthAnonymous()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
