@@ -60,16 +60,20 @@ func TestSmoke(t *testing.T) {
 	views := []struct {
 		name string
 		args []string
+		// still: nothing on the view moves by itself (the alarm summary of
+		// a healthy plant; the clocks show minutes), so only content and
+		// good tags are checked.
+		still bool
 	}{
-		{"overview", nil},
-		{"tanks", []string{"--open", "tanks"}},
-		{"pump1", []string{"--open", "pump1"}},
-		{"diagnostics", []string{"--open", "diagnostics"}},
-		{"tags", []string{"--open", "tags"}},
-		{"trend", []string{"--open", "trend", "--pens", "Plant.Tank1.Level,Plant.Tank2.Level,Plant.Flow.Rate"}},
-		{"alarms", []string{"--open", "alarms"}},
-		{"dark", []string{"--theme", "dark"}},
-		{"first-admin", nil}, // no users: the window opens on the first-admin dialog
+		{"overview", nil, false},
+		{"tanks", []string{"--open", "tanks"}, false},
+		{"pump1", []string{"--open", "pump1"}, false},
+		{"diagnostics", []string{"--open", "diagnostics"}, false},
+		{"tags", []string{"--open", "tags"}, false},
+		{"trend", []string{"--open", "trend", "--pens", "Plant.Tank1.Level,Plant.Tank2.Level,Plant.Flow.Rate"}, false},
+		{"alarms", []string{"--open", "alarms"}, true},
+		{"dark", []string{"--theme", "dark"}, false},
+		{"first-admin", nil, false}, // no users: the window opens on the first-admin dialog
 	}
 	for _, v := range views {
 		t.Run(v.name, func(t *testing.T) {
@@ -78,15 +82,15 @@ func TestSmoke(t *testing.T) {
 				addSmokeAdmin(t, bin, data)
 			}
 			args := append([]string{"run", "--data", data}, v.args...)
-			smokeView(t, bin, display, filepath.Join(shots, v.name), args)
+			smokeView(t, bin, display, filepath.Join(shots, v.name), args, v.still)
 		})
 	}
 }
 
 // smokeView runs the binary with args in display, waits for a window that
-// changes (live values) while the station reports good tags, keeps its
-// screenshots as prefix-N.png, and stops it with SIGTERM.
-func smokeView(t *testing.T, bin, display, prefix string, args []string) {
+// changes (live values; unless still) while the station reports good tags,
+// keeps its screenshots as prefix-N.png, and stops it with SIGTERM.
+func smokeView(t *testing.T, bin, display, prefix string, args []string, still bool) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1")
 	var logs syncBuffer
@@ -128,7 +132,7 @@ func smokeView(t *testing.T, bin, display, prefix string, args []string) {
 		t.Fatal(err)
 	}
 	var changed int
-	for i := 2; i <= 10 && changed == 0; i++ {
+	for i := 2; i <= 10 && changed == 0 && !still; i++ {
 		time.Sleep(700 * time.Millisecond)
 		b, err := screenshot(display, fmt.Sprintf("%s-%d.png", prefix, i))
 		if err != nil {
@@ -136,7 +140,7 @@ func smokeView(t *testing.T, bin, display, prefix string, args []string) {
 		}
 		changed = diff(a, b)
 	}
-	if changed == 0 {
+	if changed == 0 && !still {
 		t.Errorf("the window did not change in 6 s: no live values\nlog:\n%s", logs.String())
 	}
 	t.Logf("%d pixels changed between screenshots (kept as %s-*.png)", changed, prefix)
