@@ -10,6 +10,7 @@ require (
 	github.com/simonvetter/modbus v1.6.4
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/crypto v0.35.0
+	gonum.org/v1/gonum v0.17.0
 )
 
 require (
@@ -46,10 +47,10 @@ require (
 	github.com/yuin/goldmark v1.7.8 // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	go.uber.org/goleak v1.3.0 // indirect
-	golang.org/x/image v0.24.0 // indirect
+	golang.org/x/image v0.25.0 // indirect
 	golang.org/x/net v0.35.0 // indirect
 	golang.org/x/sys v0.45.0 // indirect
 	golang.org/x/term v0.29.0 // indirect
-	golang.org/x/text v0.22.0 // indirect
+	golang.org/x/text v0.23.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
