@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-func newKind(t *testing.T, kind string, p Params) Instance {
+func mechNew(t *testing.T, kind string, p Params) Instance {
 	t.Helper()
 	k, ok := Lookup(kind)
 	if !ok {
@@ -27,28 +27,28 @@ func newKind(t *testing.T, kind string, p Params) Instance {
 	return inst
 }
 
-func near(t *testing.T, what string, got, want, tol float64) {
+func mechNear(t *testing.T, what string, got, want, tol float64) {
 	t.Helper()
 	if math.Abs(got-want) > tol || math.IsNaN(got) {
 		t.Errorf("%s = %.9g, want %.9g (±%g)", what, got, want, tol)
 	}
 }
 
-func good(v float64, t time.Time) Input { return Input{V: v, T: t, Good: true, Bound: true} }
+func mechGood(v float64, t time.Time) Input { return Input{V: v, T: t, Good: true, Bound: true} }
 
-var t0 = time.Date(2026, 1, 15, 6, 0, 0, 0, time.UTC)
+var mechT0 = time.Date(2026, 1, 15, 6, 0, 0, 0, time.UTC)
 
 func TestTankMassBalanceLeak(t *testing.T) {
 	// Area 2 m², 10 m³/h in, 4 m³/h out for 360 s (0.1 h): 0.6 m³ net,
 	// expected +0.3 m. The level rose only 0.25 m: residual −0.05 m, beyond
 	// the 0.02 m tolerance; 0.05 m·2 m² = 0.1 m³ lost in 0.1 h = 1 m³/h.
-	m := newKind(t, "tank_mass_balance", Params{"area": 2, "window": 360, "tolerance": 0.02})
+	m := mechNew(t, "tank_mass_balance", Params{"area": 2, "window": 360, "tolerance": 0.02})
 	var out []float64
 	for s := 0; s <= 360; s += 10 {
-		ts := t0.Add(time.Duration(s) * time.Second)
+		ts := mechT0.Add(time.Duration(s) * time.Second)
 		level := 1 + 0.25*float64(s)/360
 		var err error
-		out, err = m.Eval(ts, []Input{good(level, ts), good(10, ts), good(4, ts)})
+		out, err = m.Eval(ts, []Input{mechGood(level, ts), mechGood(10, ts), mechGood(4, ts)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,24 +56,24 @@ func TestTankMassBalanceLeak(t *testing.T) {
 			t.Fatalf("alarm at %d s, before a full window", s)
 		}
 	}
-	near(t, "expected_change", out[0], 0.3, 1e-12)
-	near(t, "measured_change", out[1], 0.25, 1e-12)
-	near(t, "residual", out[2], -0.05, 1e-12)
+	mechNear(t, "expected_change", out[0], 0.3, 1e-12)
+	mechNear(t, "measured_change", out[1], 0.25, 1e-12)
+	mechNear(t, "residual", out[2], -0.05, 1e-12)
 	if out[3] != 1 {
 		t.Errorf("alarm = %v, want 1", out[3])
 	}
-	near(t, "leak_rate", out[4], 1, 1e-9)
+	mechNear(t, "leak_rate", out[4], 1, 1e-9)
 }
 
 func TestTankMassBalanceWindowSlides(t *testing.T) {
 	// Window 100 s, samples every 10 s. The first 200 s balance exactly
 	// (6 m³/h net = 1/600 m³/s over 2 m²: 1/1200 m/s); after 200 s the
 	// inflow meter reads 16 m³/h (net 12) while the level stays put.
-	m := newKind(t, "tank_mass_balance", Params{"area": 2, "window": 100, "tolerance": 0.02})
+	m := mechNew(t, "tank_mass_balance", Params{"area": 2, "window": 100, "tolerance": 0.02})
 	level := 1.0
 	var out []float64
 	for s := 0; s <= 300; s += 10 {
-		ts := t0.Add(time.Duration(s) * time.Second)
+		ts := mechT0.Add(time.Duration(s) * time.Second)
 		in := 10.0
 		if s > 200 {
 			in = 16
@@ -82,12 +82,12 @@ func TestTankMassBalanceWindowSlides(t *testing.T) {
 			level += 10.0 / 1200
 		}
 		var err error
-		out, err = m.Eval(ts, []Input{good(level, ts), good(in, ts), good(4, ts)})
+		out, err = m.Eval(ts, []Input{mechGood(level, ts), mechGood(in, ts), mechGood(4, ts)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if s == 200 {
-			near(t, "residual at 200 s", out[2], 0, 1e-12)
+			mechNear(t, "residual at 200 s", out[2], 0, 1e-12)
 			if out[3] != 0 {
 				t.Error("alarm on a balanced tank")
 			}
@@ -97,9 +97,9 @@ func TestTankMassBalanceWindowSlides(t *testing.T) {
 	// 12, 9 m³/h·10 s = 90 m³·s/h; 210→300 s 12 m³/h·90 s = 1080 m³·s/h;
 	// 1170/3600 = 0.325 m³ over 2 m²: expected 0.1625 m, measured 0,
 	// residual −0.1625 m; leak 0.325 m³ in 100 s = 11.7 m³/h.
-	near(t, "expected_change", out[0], 0.1625, 1e-12)
-	near(t, "measured_change", out[1], 0, 1e-12)
-	near(t, "leak_rate", out[4], 11.7, 1e-9)
+	mechNear(t, "expected_change", out[0], 0.1625, 1e-12)
+	mechNear(t, "measured_change", out[1], 0, 1e-12)
+	mechNear(t, "leak_rate", out[4], 11.7, 1e-9)
 	if out[3] != 1 {
 		t.Error("no alarm for a 6 m³/h imbalance")
 	}
@@ -109,35 +109,35 @@ func TestTankMassBalanceIrregularSamples(t *testing.T) {
 	// Inflow ramping 0→6 m³/h over 360 s, sampled at 0, 7, 100, 360 s: the
 	// trapezoid is exact for a linear flow: ∫ = 3 m³/h·0.1 h = 0.3 m³,
 	// over 1 m² (no outflow bound): expected 0.3 m.
-	m := newKind(t, "tank_mass_balance", Params{"area": 1, "window": 360})
+	m := mechNew(t, "tank_mass_balance", Params{"area": 1, "window": 360})
 	var out []float64
 	for _, s := range []float64{0, 7, 100, 360} {
-		ts := t0.Add(time.Duration(s * float64(time.Second)))
+		ts := mechT0.Add(time.Duration(s * float64(time.Second)))
 		var err error
-		out, err = m.Eval(ts, []Input{good(1+0.3*s/360, ts), good(6*s/360, ts), {}})
+		out, err = m.Eval(ts, []Input{mechGood(1+0.3*s/360, ts), mechGood(6*s/360, ts), {}})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	near(t, "expected_change", out[0], 0.3, 1e-12)
-	near(t, "residual", out[2], 0, 1e-12)
+	mechNear(t, "expected_change", out[0], 0.3, 1e-12)
+	mechNear(t, "residual", out[2], 0, 1e-12)
 	if out[3] != 0 {
 		t.Error("alarm on a balanced tank")
 	}
 }
 
 func TestTankMassBalanceBadInput(t *testing.T) {
-	m := newKind(t, "tank_mass_balance", Params{"area": 2})
-	_, err := m.Eval(t0, []Input{good(1, t0), {T: t0, Bound: true}, {}})
+	m := mechNew(t, "tank_mass_balance", Params{"area": 2})
+	_, err := m.Eval(mechT0, []Input{mechGood(1, mechT0), {T: mechT0, Bound: true}, {}})
 	if !errors.Is(err, ErrInputBad) {
 		t.Fatalf("bad inflow: err = %v, want ErrInputBad", err)
 	}
-	_, err = m.Eval(t0, []Input{good(1, t0), good(1, t0), {V: math.NaN(), T: t0, Good: true, Bound: true}})
+	_, err = m.Eval(mechT0, []Input{mechGood(1, mechT0), mechGood(1, mechT0), {V: math.NaN(), T: mechT0, Good: true, Bound: true}})
 	if !errors.Is(err, ErrInputBad) {
 		t.Fatalf("NaN outflow: err = %v, want ErrInputBad", err)
 	}
 	// After the gap the window starts again.
-	out, err := m.Eval(t0.Add(time.Minute), []Input{good(1, t0), good(1, t0.Add(time.Minute)), {}})
+	out, err := m.Eval(mechT0.Add(time.Minute), []Input{mechGood(1, mechT0), mechGood(1, mechT0.Add(time.Minute)), {}})
 	if err != nil || out[0] != 0 || out[3] != 0 {
 		t.Fatalf("after a gap: %v, %v", out, err)
 	}
