@@ -40,6 +40,8 @@ const (
 	ReasonDecode                 // the answer could not be decoded into the tag's type
 	ReasonStale                  // the value has not been refreshed when expected
 	ReasonStopped                // the station stopped polling the device
+	ReasonBadInput               // a model's output: an input it needs is bad (the station's log names which)
+	ReasonModelError             // a model's output: the model failed to evaluate (the log says why)
 )
 
 var reasonNames = [...]string{
@@ -53,6 +55,8 @@ var reasonNames = [...]string{
 	ReasonDecode:          "decode error",
 	ReasonStale:           "stale",
 	ReasonStopped:         "stopped",
+	ReasonBadInput:        "bad input",
+	ReasonModelError:      "model error",
 }
 
 func (r Reason) String() string {
