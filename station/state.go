@@ -2,6 +2,7 @@ package station
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -47,6 +48,9 @@ func (s *Station) EnableState(dataDir string, opt StateOptions) error {
 	if err != nil {
 		st.Close()
 		return err
+	}
+	if err := auditProjectChanges(st, trail, s.projectDir()); err != nil {
+		s.log.Error("audit of project changes", "err", err)
 	}
 	ao := opt.Auth
 	sec := s.proj.Security
@@ -141,3 +145,14 @@ func (s *Station) auditHead(why string) {
 
 // anchorEvery is how often a running station logs its audit head.
 const anchorEvery = time.Hour
+
+// projectDir is the project's folder on disk, "" for the embedded demo.
+func (s *Station) projectDir() string {
+	if s.proj.Dir == "" {
+		return ""
+	}
+	if fi, err := os.Stat(filepath.Join(s.proj.Dir, "project.yaml")); err != nil || fi.IsDir() {
+		return ""
+	}
+	return s.proj.Dir
+}
