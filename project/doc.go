@@ -84,6 +84,15 @@
 //	    plain_user: gw-plain
 //	    map:
 //	      - {tag: Area1.Tank1.Level, area: hr, address: 0, type: float32, order: ABCD, scale: {raw: [0, 1000], eng: [0, 100]}}
+//	models:                # analytic models (package models); their outputs are tags
+//	  - name: Plant.Calc.TotalFlow          # a calculated tag: its output is the tag of this name
+//	    expr: "Plant.Flow.Rate * 2 + 1"     # min max avg abs if(c, a, b) total(x) rate(x), expr's operators
+//	  - name: Plant.P1.Health               # outputs Plant.P1.Health.<output>, per the kind
+//	    kind: ewma                          # any registered kind (`sightglass models list` shows them)
+//	    inputs: {x: Plant.P1.Vibration}     # role: tag
+//	    params: {lambda: 0.2, L: 3}         # the kind's; omitted ones take their defaults
+//	    every: 1s                           # optional; default: whenever an input changes
+//	    train: 7d                           # optional, learners only: the history window to learn from
 //
 // Merge keys (<<: *anchor) may share settings between items.
 //
@@ -190,6 +199,19 @@
 // and then writes are plain_user's (required with it). Writes go through
 // the station's write path: permission checked and audited; a read-only
 // or critical tag refuses them.
+//
+// The models section configures analytic models (package models): a
+// calculated tag (expr, models.CompileExpr) or an instance of a
+// registered kind, with its inputs by role, its params and, optionally, a
+// schedule (every) and a training window (train: a Go duration or whole
+// days, weeks, years). Loading checks that the kind exists (listing the
+// known ones), every required role is bound and no unknown one is, every
+// input names a numeric or bool tag, the params are the kind's and in
+// their ranges, a formula compiles (syntax, unknown tags, a number or
+// true/false as its result), and no output name is taken by a project tag
+// or another model. A formula may name another model's outputs. The
+// outputs are tags like any other: alarms and screens may name them, and
+// they are historized with the default settings.
 //
 // tags.csv starts with a header naming its columns, in any order: name,
 // device, address, type (required), order, units, description, writable,

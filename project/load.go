@@ -10,6 +10,7 @@ import (
 	"github.com/sightglass/sightglass/alarms"
 	"github.com/sightglass/sightglass/drivers"
 	"github.com/sightglass/sightglass/gateway"
+	"github.com/sightglass/sightglass/models"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -57,6 +58,8 @@ type Project struct {
 	Alarms     alarms.Config  // the alarms section: one Def per alarm in file order, MaxShelve defaulted
 	Security   Security       // the security section, every default applied
 	Gateway    gateway.Config // the gateway section; off (nil servers) when not given
+	Models     []models.Spec  // the models section, in file order, checked (Kind "expr" for calculated tags)
+	ModelTags  []tags.Def     // the models' output tags (models.OutputDefs), in model order
 }
 
 // Load loads the project in folder dir. When anything is wrong it
@@ -93,6 +96,7 @@ func LoadFS(fsys fs.FS, dir string) (*Project, error) {
 	}
 
 	p := validate(r, &dec)
+	p.Models, p.ModelTags = checkModels(r, dec.models, p, true)
 	p.Alarms = checkAlarms(r, &dec.alarms, p, dec.devicesKnown)
 	p.Screens = loadScreens(r, fsys, dir, p, dec.devicesKnown)
 	p.Gateway = checkGateway(r, &dec.gateway, p, dec.devicesKnown, fsys, dir)

@@ -38,6 +38,13 @@ func newScreenEnv(p *Project, known bool) *screenEnv {
 			env.names = append(env.names, d.Name)
 		}
 	}
+	for i := range p.ModelTags { // the models' outputs: shown and alarmed like any tag
+		d := &p.ModelTags[i]
+		if _, dup := env.tags[d.Name]; !dup {
+			env.tags[d.Name] = d
+			env.names = append(env.names, d.Name)
+		}
+	}
 	for _, d := range drivers.SystemTagNames("") {
 		env.sysTags = append(env.sysTags, strings.TrimPrefix(d.Name, systemPrefix+"."))
 	}

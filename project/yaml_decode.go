@@ -24,6 +24,7 @@ type decoded struct {
 	alarms   alarmsEntry
 	security securityEntry
 	gateway  gatewayEntry
+	models   []modelEntry
 	// devicesKnown is false when project.yaml could not be read, so a
 	// tag's device cannot be looked up.
 	devicesKnown bool
@@ -94,8 +95,12 @@ func decodeYAML(r *report, file string, data []byte, out *decoded) {
 			out.security = d.security(f)
 		case "gateway":
 			out.gateway = d.gateway(f)
+		case "models":
+			for _, item := range d.list(f) {
+				out.models = append(out.models, d.model(item))
+			}
 		default:
-			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history, alarms, security, gateway)", f.name)
+			d.add(f.key.Line, "unknown key %q in project (want station, devices, tags, history, alarms, security, gateway, models)", f.name)
 		}
 	}
 	if !hasStation {
