@@ -44,6 +44,7 @@ type Runner struct {
 	pub   []tags.Update
 
 	sub      *tags.Subscription
+	syncReq  chan chan struct{} // Sync's requests to the loop
 	stop     chan struct{}
 	stopOnce sync.Once
 	wg       sync.WaitGroup
@@ -97,6 +98,8 @@ func NewRunner(specs []Spec, bus *tags.Bus, log *slog.Logger) (*Runner, error) {
 		byTag:  make([][]int32, table.Len()),
 		cur:    make([]tags.VQT, table.Len()),
 		stop:   make(chan struct{}),
+
+		syncReq: make(chan chan struct{}),
 	}
 	for i := range r.cur {
 		r.cur[i].Quality = tags.BadQuality(tags.ReasonNotRead, 0)
@@ -290,6 +293,25 @@ func (r *Runner) Stop() {
 	r.mu.Unlock()
 }
 
+// Sync waits until the runner has evaluated every change published on
+// the bus before the call (and published their outputs), or ctx ends.
+func (r *Runner) Sync(ctx context.Context) error {
+	done := make(chan struct{})
+	select {
+	case r.syncReq <- done:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.stop:
+		return errors.New("models: runner stopped")
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (r *Runner) run(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -311,6 +333,11 @@ func (r *Runner) run(ctx context.Context) {
 			clear(batches)
 		case <-timer.C:
 			r.tick()
+		case done := <-r.syncReq:
+			batches = r.sub.Batches(batches[:0])
+			r.process(batches)
+			clear(batches)
+			close(done)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sightglass/sightglass/drivers"
 	_ "github.com/sightglass/sightglass/drivers/all" // register every driver
 	"github.com/sightglass/sightglass/gateway"
+	"github.com/sightglass/sightglass/models"
 	"github.com/sightglass/sightglass/project"
 	"github.com/sightglass/sightglass/state"
 	"github.com/sightglass/sightglass/tags"
@@ -58,7 +59,8 @@ type Station struct {
 	table   *tags.Table
 	bus     *tags.Bus
 	pollers []*drivers.Poller
-	owner   []int // tag ID → index in pollers, -1 for system tags
+	owner   []int          // tag ID → index in pollers, -1 for system tags and model outputs
+	models  *models.Runner // nil when the project has no models; fixed after New
 
 	mu        sync.Mutex // guards cancel, started, afterStop, rec, alarms, state, gw
 	cancel    context.CancelFunc
@@ -74,9 +76,10 @@ type Station struct {
 	gw     *gateway.Gateway // nil when the project has no gateway section or the station is stopped
 }
 
-// New builds a station for a project: the tag table (project tags, then
-// each device's _System tags), the bus, and one driver and poller per
-// device. Nothing connects until Start.
+// New builds a station for a project: the tag table (project tags, the
+// models' outputs, then each device's _System tags), the bus, one driver
+// and poller per device, and the models' runner. Nothing connects until
+// Start; the models start after the pollers and stop before them.
 //
 // Options: WithDataDir gives the drivers the station's data folder.
 func New(p *project.Project, log *slog.Logger, opts ...Option) (*Station, error) {
@@ -88,6 +91,9 @@ func New(p *project.Project, log *slog.Logger, opts ...Option) (*Station, error)
 		o(&cfg)
 	}
 	defs := append([]tags.Def(nil), p.Tags...)
+	// The models' outputs follow the project's tags (whose history
+	// settings are p.TagHistory, by index), before the system tags.
+	defs = append(defs, p.ModelTags...)
 	sysStart := make([]int, len(p.Devices))
 	for i, d := range p.Devices {
 		sysStart[i] = len(defs)
@@ -125,6 +131,9 @@ func New(p *project.Project, log *slog.Logger, opts ...Option) (*Station, error)
 			s.owner[id] = len(s.pollers)
 		}
 		s.pollers = append(s.pollers, pl)
+	}
+	if err := s.newModels(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -168,6 +177,7 @@ func (s *Station) Start(ctx context.Context) error {
 	for _, p := range s.pollers {
 		s.wg.Go(func() { p.Run(ctx) })
 	}
+	s.startModels(ctx)
 	if err := s.startGateway(ctx); err != nil {
 		// The pollers run: the caller's Stop stops them.
 		return fmt.Errorf("station: %w", err)
@@ -212,6 +222,10 @@ func (s *Station) Stop() {
 	// Then the alarms: tags turning bad as the station stops are no alarm.
 	if eng != nil {
 		eng.Stop()
+	}
+	// Then the models, before the pollers: their outputs turn bad (stopped).
+	if s.models != nil {
+		s.models.Stop()
 	}
 	if st != nil {
 		defer func() {
