@@ -27,6 +27,7 @@ Usage:
   sightglass users add|list|passwd|role|areas|disable|...      the station's users (sightglass users for help)
   sightglass audit list|export|verify                          the tamper-evident audit trail (sightglass audit for help)
   sightglass opcua certs|trust                                 OPC UA certificates (sightglass opcua for help)
+  sightglass models list|kinds|train                           analytic models and calculated tags (sightglass models for help)
   sightglass version
 
 Run "sightglass COMMAND -h" for a command's flags.
@@ -58,6 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"users":   cmdUsers,
 		"audit":   cmdAudit,
 		"opcua":   cmdOPCUA,
+		"models":  cmdModels,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "sightglass", version)
 			return nil
