@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gopcua/opcua"
@@ -413,4 +414,23 @@ func TagName(n BrowseNode) string {
 		}
 	}
 	return sb.String()
+}
+
+// TagRows returns tags.csv rows (name, device, address, type) for the
+// variables of vars that can be tags, making repeated names unique with
+// _2, _3, ...
+func TagRows(device string, vars []BrowseNode) [][]string {
+	var rows [][]string
+	used := map[string]int{}
+	for _, v := range vars {
+		if v.TagType() == "" {
+			continue
+		}
+		name := TagName(v)
+		if used[name]++; used[name] > 1 {
+			name += "_" + strconv.Itoa(used[name])
+		}
+		rows = append(rows, []string{name, device, v.NodeID, v.TagType()})
+	}
+	return rows
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gopcua/opcua/id"
+	"github.com/gopcua/opcua/server"
+	"github.com/gopcua/opcua/server/attrs"
+	"github.com/gopcua/opcua/ua"
+)
+
+// startUAServer starts gopcua's server on a free port of 127.0.0.1 with
+// security None and the variables of vals in its own namespace, and
+// returns its endpoint URL and the namespace index.
+func startUAServer(t *testing.T, vals map[string]any) (string, uint16) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // gopcua's server takes a port, not a listener
+	srv := server.New(server.EnableSecurity("None", ua.MessageSecurityModeNone),
+		server.EnableAuthMode(ua.UserTokenTypeAnonymous), server.EndPoint("127.0.0.1", port))
+	ns := server.NewNodeNameSpace(srv, "urn:sightglass:app-test")
+	root, _ := srv.Namespace(0)
+	root.Objects().AddRef(ns.Objects(), id.HasComponent, true)
+	for name, v := range vals {
+		dv := server.DataValueFromValue(v)
+		n := server.NewNode(ua.NewStringNodeID(ns.ID(), name), map[ua.AttributeID]*ua.DataValue{
+			ua.AttributeIDNodeClass:  server.DataValueFromValue(uint32(ua.NodeClassVariable)),
+			ua.AttributeIDBrowseName: server.DataValueFromValue(attrs.BrowseName(name)),
+			ua.AttributeIDDataType:   server.DataValueFromValue(ua.NewNumericExpandedNodeID(0, uint32(dv.Value.Type()))),
+		}, nil, func() *ua.DataValue { return dv })
+		ns.AddNode(n)
+		ns.Objects().AddRef(n, id.HasComponent, true)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := srv.Start(ctx); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(); cancel() })
+	return "opc.tcp://127.0.0.1:" + strconv.Itoa(port), ns.ID()
+}
+
+// TestOPCUABrowse: the tree lists the server's variables with their
+// types; --csv-tags prints rows that tags.csv takes; the default security
+// (Basic256Sha256) is refused by a server that offers only None, saying so.
+func TestOPCUABrowse(t *testing.T) {
+	url, ns := startUAServer(t, map[string]any{"Tank.Level": 12.5, "Tank.Alarm": true, "Tank.Count": int32(4)})
+	data := t.TempDir()
+	nsS := strconv.Itoa(int(ns))
+
+	code, out, errOut := runCLI(t, "opcua", "browse", "--endpoint", url, "--policy", "None", "--data", data)
+	if code != 0 {
+		t.Fatalf("browse: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"i=2253  Server  Object", "  ns=" + nsS + ";s=Tank.Level  Tank.Level  Variable  float64 (Double)",
+		"ns=" + nsS + ";s=Tank.Alarm", "Variable  bool (Boolean)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("browse output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, errOut = runCLI(t, "opcua", "browse", "--endpoint", url, "--policy", "None", "--data", data, "--depth", "3", "--csv-tags", "plc9")
+	if code != 0 {
+		t.Fatalf("browse --csv-tags: exit %d\n%s%s", code, out, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, r := range rows[1:] {
+		got[r[0]] = r
+	}
+	if strings.Join(rows[0], ",") != "name,device,address,type" || len(got) < 3 ||
+		strings.Join(got["Tank.Level"], ",") != "Tank.Level,plc9,ns="+nsS+";s=Tank.Level,float64" ||
+		strings.Join(got["Tank.Count"], ",") != "Tank.Count,plc9,ns="+nsS+";s=Tank.Count,int32" {
+		t.Errorf("csv rows:\n%s", out)
+	}
+
+	code, out, errOut = runCLI(t, "opcua", "browse", "--endpoint", url, "--data", data)
+	if code == 0 || !strings.Contains(errOut, "None/None") {
+		t.Errorf("default security against a None-only server: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, _ := runCLI(t, "opcua", "browse", "--data", data); code == 0 {
+		t.Error("browse without --endpoint succeeded")
+	}
+}
