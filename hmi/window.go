@@ -151,6 +151,9 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	if as, ok := st.(AuditStation); ok && m.people.active() {
 		m.addAudit(as)
 	}
+	if ops, ok := st.(OPCUAStation); ok && ops.OPCUAPKIDir() != "" {
+		m.AddOPCUA(ops.OPCUAPKIDir())
+	}
 
 	w.SetContent(m.content)
 	w.SetOnClosed(m.Stop)
