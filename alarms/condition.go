@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/file"
@@ -46,143 +44,16 @@ var conditionKeywords = map[string]bool{
 const placeholderPrefix = "_"
 
 // tagRef is one tag named in a condition's source.
-type tagRef struct {
-	name       string
-	start, end int // byte offsets in the source
-}
+type tagRef = tags.NameRef
 
-// scanTags finds the tags src names, left to right. known reports whether
-// a name is a tag.
+// scanTags finds the tags src names, left to right (tags.ScanNames).
 func scanTags(src string, known func(name string) bool) ([]tagRef, error) {
-	var refs []tagRef
-	prevName := false // the previous rune continues a name (so no tag starts here)
-	for i := 0; i < len(src); {
-		r, size := utf8.DecodeRuneInString(src[i:])
-		switch {
-		case r == '"' || r == '\'' || r == '`':
-			end := skipString(src, i)
-			i, prevName = end, false
-			continue
-		case (unicode.IsLetter(r) || r == '_') && !prevName:
-			run := nameRun(src, i)
-			if end := longestTag(src, i, run, known); end > 0 {
-				refs = append(refs, tagRef{name: src[i:end], start: i, end: end})
-				i, prevName = end, true
-				continue
-			}
-			word := src[i:wordEnd(src, i)]
-			if isPlaceholder(word) || strings.Contains(src[i:run], ".") {
-				// Nothing else in a condition has a dotted name.
-				return nil, fmt.Errorf("unknown tag %q", strings.TrimRight(src[i:run], ".-"))
-			}
-			i, prevName = i+len(word), true
-			continue
-		}
-		prevName = unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' || r == '$'
-		i += size
-	}
-	return refs, nil
+	return tags.ScanNames(src, known, conditionKeywords, func(w string) bool { return tags.IsPlaceholder(w, placeholderPrefix) })
 }
 
-// nameRune reports whether r may be part of a tag name's segment.
-func nameRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-'
-}
-
-// nameRun returns the end of the run of name runes and dots from i.
-func nameRun(src string, i int) int {
-	for i < len(src) {
-		r, size := utf8.DecodeRuneInString(src[i:])
-		if !nameRune(r) && r != '.' {
-			break
-		}
-		i += size
-	}
-	return i
-}
-
-// wordEnd returns the end of the identifier (letters, digits, _) at i.
-func wordEnd(src string, i int) int {
-	for i < len(src) {
-		r, size := utf8.DecodeRuneInString(src[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
-			break
-		}
-		i += size
-	}
-	return i
-}
-
-// longestTag returns the end of the longest known tag name that starts at
-// start and ends within run at a segment boundary (before a '.', a '-' or
-// the run's end), or 0 when there is none.
-func longestTag(src string, start, run int, known func(string) bool) int {
-	for end := run; end > start; end-- {
-		if end < run && src[end] != '.' && src[end] != '-' {
-			continue
-		}
-		name := src[start:end]
-		if strings.HasSuffix(name, ".") || strings.HasSuffix(name, "-") || conditionKeywords[name] {
-			continue
-		}
-		if known(name) {
-			return end
-		}
-	}
-	return 0
-}
-
-// skipString returns the offset after the string literal that starts at i
-// (or the source's end when it is not closed; expr reports that).
-func skipString(src string, i int) int {
-	quote := src[i]
-	for j := i + 1; j < len(src); j++ {
-		switch src[j] {
-		case '\\':
-			if quote != '`' {
-				j++
-			}
-		case quote:
-			return j + 1
-		}
-	}
-	return len(src)
-}
-
-// isPlaceholder reports whether word has the form of a placeholder, _12.
-func isPlaceholder(word string) bool {
-	rest, ok := strings.CutPrefix(word, placeholderPrefix)
-	if !ok || rest == "" {
-		return false
-	}
-	_, err := strconv.ParseUint(rest, 10, 32)
-	return err == nil
-}
-
-// rewrite replaces each tag reference by the placeholder of its index in
-// names (the distinct names, in order of appearance), padded with spaces
-// to the name's length in runes so that expr's columns stay the source's.
-func rewrite(src string, refs []tagRef) (out string, names []string) {
-	index := map[string]int{}
-	var b strings.Builder
-	last := 0
-	for _, r := range refs {
-		i, ok := index[r.name]
-		if !ok {
-			i = len(names)
-			index[r.name] = i
-			names = append(names, r.name)
-		}
-		b.WriteString(src[last:r.start])
-		ph := placeholderPrefix + strconv.Itoa(i)
-		b.WriteString(ph)
-		if pad := utf8.RuneCountInString(r.name) - len(ph); pad > 0 {
-			b.WriteString(strings.Repeat(" ", pad))
-		}
-		last = r.end
-	}
-	b.WriteString(src[last:])
-	return b.String(), names
+// rewrite puts placeholders in the tags' places (tags.ReplaceNames).
+func rewrite(src string, refs []tagRef) (string, []string) {
+	return tags.ReplaceNames(src, refs, placeholderPrefix)
 }
 
 // compileCondition checks and compiles src; names are the tags it names.
@@ -224,7 +95,7 @@ func conditionError(src string, err error) error {
 	}
 	if strings.HasPrefix(fe.Message, "unknown name") {
 		if at := runeOffset(src, fe.From); at < len(src) {
-			return fmt.Errorf("condition %q: unknown tag %q", src, src[at:nameRun(src, at)])
+			return fmt.Errorf("condition %q: unknown tag %q", src, src[at:tags.NameEnd(src, at)])
 		}
 	}
 	return fmt.Errorf("condition %q: %s (column %d)", src, fe.Message, fe.Column+1)

@@ -191,7 +191,7 @@ func exprError(src string, err error) error {
 	}
 	if strings.HasPrefix(fe.Message, "unknown name") {
 		if at := runeOffset(src, fe.From); at < len(src) {
-			return fmt.Errorf("expr %q: unknown tag or function %q", src, src[at:nameRun(src, at)])
+			return fmt.Errorf("expr %q: unknown tag or function %q", src, src[at:tags.NameEnd(src, at)])
 		}
 	}
 	return fmt.Errorf("expr %q: %s (column %d)", src, fe.Message, fe.Column+1)

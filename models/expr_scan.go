@@ -1,11 +1,9 @@
 package models
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/sightglass/sightglass/tags"
 )
 
 // The scanner below finds the tags a calculated tag's formula names, the
@@ -31,138 +29,19 @@ var exprKeywords = map[string]bool{
 const placeholderPrefix = "_"
 
 // tagRef is one tag named in a formula.
-type tagRef struct {
-	name       string
-	start, end int // byte offsets in the source
-}
+type tagRef = tags.NameRef
 
-// scanTags finds the tags src names, left to right; known reports whether
-// a name is a tag.
+// scanTags finds the tags src names, left to right (tags.ScanNames); the
+// placeholders and the runtime's own _T/_R names are reserved.
 func scanTags(src string, known func(name string) bool) ([]tagRef, error) {
-	var refs []tagRef
-	prevName := false // the previous rune continues a name (so no tag starts here)
-	for i := 0; i < len(src); {
-		r, size := utf8.DecodeRuneInString(src[i:])
-		switch {
-		case r == '"' || r == '\'' || r == '`':
-			i, prevName = skipString(src, i), false
-			continue
-		case (unicode.IsLetter(r) || r == '_') && !prevName:
-			run := nameRun(src, i)
-			if end := longestTag(src, i, run, known); end > 0 {
-				refs = append(refs, tagRef{name: src[i:end], start: i, end: end})
-				i, prevName = end, true
-				continue
-			}
-			word := src[i:wordEnd(src, i)]
-			if isPlaceholder(word) || strings.HasPrefix(word, "_T") || strings.HasPrefix(word, "_R") ||
-				strings.Contains(src[i:run], ".") {
-				return nil, fmt.Errorf("unknown tag %q", strings.TrimRight(src[i:run], ".-"))
-			}
-			i, prevName = i+len(word), true
-			continue
-		}
-		prevName = unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' || r == '$'
-		i += size
-	}
-	return refs, nil
+	return tags.ScanNames(src, known, exprKeywords, func(w string) bool {
+		return tags.IsPlaceholder(w, placeholderPrefix) || strings.HasPrefix(w, "_T") || strings.HasPrefix(w, "_R")
+	})
 }
 
-func nameRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-'
-}
-
-// nameRun returns the end of the run of name runes and dots from i.
-func nameRun(src string, i int) int {
-	for i < len(src) {
-		r, size := utf8.DecodeRuneInString(src[i:])
-		if !nameRune(r) && r != '.' {
-			break
-		}
-		i += size
-	}
-	return i
-}
-
-// wordEnd returns the end of the identifier (letters, digits, _) at i.
-func wordEnd(src string, i int) int {
-	for i < len(src) {
-		r, size := utf8.DecodeRuneInString(src[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
-			break
-		}
-		i += size
-	}
-	return i
-}
-
-// longestTag returns the end of the longest known tag name that starts at
-// start and ends within run at a segment boundary, or 0 when there is none.
-func longestTag(src string, start, run int, known func(string) bool) int {
-	for end := run; end > start; end-- {
-		if end < run && src[end] != '.' && src[end] != '-' {
-			continue
-		}
-		name := src[start:end]
-		if strings.HasSuffix(name, ".") || strings.HasSuffix(name, "-") || exprKeywords[name] {
-			continue
-		}
-		if known(name) {
-			return end
-		}
-	}
-	return 0
-}
-
-// skipString returns the offset after the string literal at i.
-func skipString(src string, i int) int {
-	quote := src[i]
-	for j := i + 1; j < len(src); j++ {
-		switch src[j] {
-		case '\\':
-			if quote != '`' {
-				j++
-			}
-		case quote:
-			return j + 1
-		}
-	}
-	return len(src)
-}
-
-// isPlaceholder reports whether word has the form of a placeholder, _12.
-func isPlaceholder(word string) bool {
-	rest, ok := strings.CutPrefix(word, placeholderPrefix)
-	if !ok || rest == "" {
-		return false
-	}
-	_, err := strconv.ParseUint(rest, 10, 32)
-	return err == nil
-}
-
-// rewrite replaces each tag reference by the placeholder of its index in
-// names (the distinct names, in order of appearance), padded with spaces.
-func rewrite(src string, refs []tagRef) (out string, names []string) {
-	index := map[string]int{}
-	var b strings.Builder
-	last := 0
-	for _, r := range refs {
-		i, ok := index[r.name]
-		if !ok {
-			i = len(names)
-			index[r.name] = i
-			names = append(names, r.name)
-		}
-		b.WriteString(src[last:r.start])
-		ph := placeholderPrefix + strconv.Itoa(i)
-		b.WriteString(ph)
-		if pad := utf8.RuneCountInString(r.name) - len(ph); pad > 0 {
-			b.WriteString(strings.Repeat(" ", pad))
-		}
-		last = r.end
-	}
-	b.WriteString(src[last:])
-	return b.String(), names
+// rewrite puts placeholders in the tags' places (tags.ReplaceNames).
+func rewrite(src string, refs []tagRef) (string, []string) {
+	return tags.ReplaceNames(src, refs, placeholderPrefix)
 }
 
 // runeOffset converts a rune index of src to a byte offset.
