@@ -26,8 +26,9 @@ const (
 	ActAlarmUnshelve  Action = "alarm-unshelve"
 	ActAlarmOOS       Action = "alarm-out-of-service"
 	ActAlarmInService Action = "alarm-in-service"
-	ActAlarmLimit     Action = "alarm-limit"    // Old → New limit
-	ActProject        Action = "project-change" // Target file
+	ActAlarmLimit     Action = "alarm-limit"       // Old → New limit
+	ActProject        Action = "project-change"    // Target file
+	ActCertTrust      Action = "certificate-trust" // Target: the SHA-1 thumbprint; New: the subject
 	ActUserAdd        Action = "user-add"
 	ActUserChange     Action = "user-change" // role, areas, password, enabled
 	ActUserRemove     Action = "user-remove"

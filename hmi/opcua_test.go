@@ -194,3 +194,10 @@ func TestOPCUATrustConfirm(t *testing.T) {
 		t.Fatalf("without a station that trusts: %+v", d)
 	}
 }
+
+// The station offers the OPC UA tab everything it asks for.
+var (
+	_ OPCUAStation = (*station.Station)(nil)
+	_ CertTruster  = (*station.Station)(nil)
+	_ TagAdder     = (*station.Station)(nil)
+)

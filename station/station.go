@@ -55,6 +55,7 @@ func WithDataDir(dataDir string) Option {
 // Station is one running station.
 type Station struct {
 	proj    *project.Project
+	dataDir string // WithDataDir's; "" when not given
 	log     *slog.Logger
 	table   *tags.Table
 	bus     *tags.Bus
@@ -99,7 +100,7 @@ func New(p *project.Project, log *slog.Logger, opts ...Option) (*Station, error)
 		sysStart[i] = len(defs)
 		defs = append(defs, drivers.SystemTagNames(d.Name)...)
 	}
-	s := &Station{proj: p, log: log, table: tags.NewTable(defs)}
+	s := &Station{proj: p, dataDir: cfg.dataDir, log: log, table: tags.NewTable(defs)}
 	s.bus = tags.NewBus(s.table)
 	s.owner = make([]int, s.table.Len())
 	for i := range s.owner {
