@@ -27,8 +27,11 @@ func TestDemoLoads(t *testing.T) {
 	if p.Station.Name != "Demo water plant" {
 		t.Errorf("station name %q", p.Station.Name)
 	}
-	if len(p.Devices) != 1 {
-		t.Fatalf("%d devices, want 1", len(p.Devices))
+	if len(p.Devices) != 2 {
+		t.Fatalf("%d devices, want 2 (the plant over Modbus TCP and over OPC UA)", len(p.Devices))
+	}
+	if ua := p.Devices[1]; ua.Name != "plant-ua" || ua.Driver != "opcua" || ua.OPCUA.SecurityPolicy != "None" {
+		t.Errorf("device %+v", ua)
 	}
 	d := p.Devices[0]
 	if d.Name != "plant" || d.Driver != "modbus-tcp" || d.Address != "127.0.0.1:5020" || d.Unit != 1 ||
@@ -73,8 +76,19 @@ func typeName(def *tags.Def) string {
 func TestDemoCoversThePlant(t *testing.T) {
 	p := loadDemo(t)
 	byName := map[string]*tags.Def{}
+	uaNodes := map[string]bool{}
+	for _, n := range sim.OPCUANodes() {
+		uaNodes[n] = true
+	}
 	for i := range p.Tags {
-		byName[p.Tags[i].Name] = &p.Tags[i]
+		def := &p.Tags[i]
+		if def.Device == "plant-ua" { // read over OPC UA: a node the plant serves
+			if !uaNodes[def.Address] {
+				t.Errorf("%s (%s): the plant serves no such OPC UA node", def.Name, def.Address)
+			}
+			continue
+		}
+		byName[def.Name] = def
 	}
 	for _, r := range sim.Registers() {
 		def, ok := byName[r.Tag]

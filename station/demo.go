@@ -14,10 +14,12 @@ import (
 // same way.
 const DemoSeed = 1
 
-// OpenDemo starts the embedded demo plant as a Modbus TCP server on a free
-// loopback port and builds a station for the demo project (assets/demo),
-// pointed at it: the station polls the plant over real Modbus TCP, through
-// the same driver a real plant uses. Stop also stops the plant.
+// OpenDemo starts the embedded demo plant as a Modbus TCP server and an
+// OPC UA server (security None, a few values) on free loopback ports and
+// builds a station for the demo project (assets/demo), pointed at them:
+// the station polls the plant over real Modbus TCP and subscribes to it
+// over OPC UA, through the drivers a real plant uses. Stop also stops the
+// plant.
 func OpenDemo(ctx context.Context, log *slog.Logger) (*Station, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -32,15 +34,28 @@ func OpenDemo(ctx context.Context, log *slog.Logger) (*Station, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded demo plant: %w", err)
 	}
+	ua, err := sim.ListenOPCUA(ctx, "127.0.0.1", plant, log.With("part", "sim"))
+	if err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("embedded demo plant: %w", err)
+	}
 	for i := range p.Devices {
-		p.Devices[i].Address = srv.Addr()
+		if p.Devices[i].Driver == "opcua" {
+			p.Devices[i].Address = ua.Endpoint()
+			p.Devices[i].OPCUA.Endpoint = ua.Endpoint()
+		} else {
+			p.Devices[i].Address = srv.Addr()
+		}
 	}
 	st, err := New(p, log)
 	if err != nil {
+		ua.Close()
 		srv.Close()
 		return nil, err
 	}
-	st.afterStop = append(st.afterStop, func() { srv.Close() })
-	log.Info("embedded demo plant", "modbus", srv.Addr())
+	// Run by Stop after the pollers, so the plant's servers see their
+	// clients go; the OPC UA server's Close ends all its goroutines.
+	st.afterStop = append(st.afterStop, func() { ua.Close(); srv.Close() })
+	log.Info("embedded demo plant", "modbus", srv.Addr(), "opcua", ua.Endpoint())
 	return st, nil
 }

@@ -65,11 +65,16 @@ func TestDemoGoesGoodOverModbus(t *testing.T) {
 		}
 	}
 	devs := st.Devices()
-	if len(devs) != 1 || devs[0].State != drivers.StateConnected || devs[0].Requests == 0 {
+	if len(devs) != 2 { // the plant over Modbus TCP, and over OPC UA
 		t.Errorf("devices: %+v", devs)
 	}
-	if q := quality(st, "_System.Devices.plant.Connected"); !q.IsGood() {
-		t.Errorf("system tag quality %v", q)
+	for _, d := range devs {
+		if d.State != drivers.StateConnected || d.Requests == 0 {
+			t.Errorf("device %s: %+v", d.Name, d)
+		}
+		if q := quality(st, "_System.Devices."+d.Name+".Connected"); !q.IsGood() {
+			t.Errorf("%s: system tag quality %v", d.Name, q)
+		}
 	}
 	st.Stop()
 	st.Stop() // twice is fine
