@@ -140,7 +140,7 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	if ts, ok := st.(TrendSource); ok {
 		center = m.addTrend(ts, split)
 	}
-	body := container.NewBorder(container.NewVBox(header, m.people.newNotice(), m.bannerSlot, widget.NewSeparator()), m.status, nil, nil, center)
+	body := container.NewBorder(container.NewVBox(header, m.people.newNotice(), gatewayNotice(st), m.bannerSlot, widget.NewSeparator()), m.status, nil, nil, center)
 	m.content = body
 	m.body, m.center = body, center
 	if as, ok := st.(AlarmStation); ok {

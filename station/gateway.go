@@ -66,3 +66,12 @@ func (w gatewayWriter) Write(ctx context.Context, sess *auth.Session, from, tag,
 	}
 	return err
 }
+
+// OPCUAGatewayEndpoint is the endpoint of the running OPC UA gateway, ""
+// when there is none: the window says plainly that it is unencrypted.
+func (s *Station) OPCUAGatewayEndpoint() string {
+	if g := s.Gateway(); g != nil {
+		return g.OPCUAEndpoint()
+	}
+	return ""
+}
