@@ -1,59 +1,19 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/gopcua/opcua/id"
-	"github.com/gopcua/opcua/server"
-	"github.com/gopcua/opcua/server/attrs"
-	"github.com/gopcua/opcua/ua"
+	"github.com/sightglass/sightglass/internal/testpeer"
 )
-
-// startUAServer starts gopcua's server on a free port of 127.0.0.1 with
-// security None and the variables of vals in its own namespace, and
-// returns its endpoint URL and the namespace index.
-func startUAServer(t *testing.T, vals map[string]any) (string, uint16) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close() // gopcua's server takes a port, not a listener
-	srv := server.New(server.EnableSecurity("None", ua.MessageSecurityModeNone),
-		server.EnableAuthMode(ua.UserTokenTypeAnonymous), server.EndPoint("127.0.0.1", port))
-	ns := server.NewNodeNameSpace(srv, "urn:sightglass:app-test")
-	root, _ := srv.Namespace(0)
-	root.Objects().AddRef(ns.Objects(), id.HasComponent, true)
-	for name, v := range vals {
-		dv := server.DataValueFromValue(v)
-		n := server.NewNode(ua.NewStringNodeID(ns.ID(), name), map[ua.AttributeID]*ua.DataValue{
-			ua.AttributeIDNodeClass:  server.DataValueFromValue(uint32(ua.NodeClassVariable)),
-			ua.AttributeIDBrowseName: server.DataValueFromValue(attrs.BrowseName(name)),
-			ua.AttributeIDDataType:   server.DataValueFromValue(ua.NewNumericExpandedNodeID(0, uint32(dv.Value.Type()))),
-		}, nil, func() *ua.DataValue { return dv })
-		ns.AddNode(n)
-		ns.Objects().AddRef(n, id.HasComponent, true)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := srv.Start(ctx); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close(); cancel() })
-	return "opc.tcp://127.0.0.1:" + strconv.Itoa(port), ns.ID()
-}
 
 // TestOPCUABrowse: the tree lists the server's variables with their
 // types; --csv-tags prints rows that tags.csv takes; the default security
 // (Basic256Sha256) is refused by a server that offers only None, saying so.
 func TestOPCUABrowse(t *testing.T) {
-	url, ns := startUAServer(t, map[string]any{"Tank.Level": 12.5, "Tank.Alarm": true, "Tank.Count": int32(4)})
+	url, ns := testpeer.StartUAServer(t, "urn:sightglass:app-test", map[string]any{"Tank.Level": 12.5, "Tank.Alarm": true, "Tank.Count": int32(4)})
 	data := t.TempDir()
 	nsS := strconv.Itoa(int(ns))
 

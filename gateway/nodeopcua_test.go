@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sightglass/sightglass/internal/testpeer"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -24,10 +25,10 @@ type clientEvent struct {
 	SourceTimestamp string
 }
 
-// nextEvent returns client.js's next event.
-func (p *nodeProc) nextEvent(t *testing.T) clientEvent {
+// nextEvent returns client.js's (p's) next event.
+func nextEvent(t *testing.T, p *testpeer.NodeProc) clientEvent {
 	t.Helper()
-	l := p.waitLine(t, "{", 20*time.Second)
+	l := p.WaitLine(t, "{", 20*time.Second)
 	var e clientEvent
 	if err := json.Unmarshal([]byte(l), &e); err != nil {
 		t.Fatalf("client.js printed %q: %v", l, err)
@@ -50,12 +51,12 @@ func TestOPCUAGatewayNodeOPCUA(t *testing.T) {
 	c := startNode(t, "client.js", nil, g.OPCUAEndpoint(), "nsu=urn:sightglass:T;s=Plant.Tank1.Level", "20", "3")
 
 	// Browse: Objects → Plant → Tank1 → Level, each level a folder.
-	if e := c.nextEvent(t); e.Event != "connected" {
+	if e := nextEvent(t, c); e.Event != "connected" {
 		t.Fatalf("first event %+v", e)
 	}
 	byName := map[string]clientEvent{}
-	e := c.nextEvent(t)
-	for ; e.Event == "browse"; e = c.nextEvent(t) {
+	e := nextEvent(t, c)
+	for ; e.Event == "browse"; e = nextEvent(t, c) {
 		byName[e.BrowseName] = e
 	}
 	plant, tank, level := byName["Plant"], byName["Tank1"], byName["Level"]
@@ -84,24 +85,24 @@ func TestOPCUAGatewayNodeOPCUA(t *testing.T) {
 
 	// Subscribe: the initial value, then a change of the bus, then its
 	// quality turning bad.
-	for e := c.nextEvent(t); e.Event != "subscribed"; e = c.nextEvent(t) {
+	for e := nextEvent(t, c); e.Event != "subscribed"; e = nextEvent(t, c) {
 		if e.Event != "change" {
 			t.Fatalf("event %+v, want the subscription", e)
 		}
 	}
 	bus.Publish([]tags.Update{{ID: 0, VQT: tags.VQT{Value: tags.Float32(3.25), Quality: tags.GoodQuality, Time: time.Now()}}})
-	for e := c.nextEvent(t); e.Event != "change" || e.Value != 3.25; e = c.nextEvent(t) {
+	for e := nextEvent(t, c); e.Event != "change" || e.Value != 3.25; e = nextEvent(t, c) {
 	}
 	bus.Publish([]tags.Update{{ID: 0, VQT: tags.VQT{Value: tags.Float32(3.25), Quality: tags.BadQuality(tags.ReasonTimeout, 0), Time: time.Now()}}})
-	for e := c.nextEvent(t); e.Event != "change" || e.Status != "BadTimeout"; e = c.nextEvent(t) {
+	for e := nextEvent(t, c); e.Event != "change" || e.Status != "BadTimeout"; e = nextEvent(t, c) {
 	}
 
 	// Write: refused, and the tag unchanged.
-	if _, err := c.stdin.Write([]byte("write\n")); err != nil {
+	if _, err := c.Stdin.Write([]byte("write\n")); err != nil {
 		t.Fatal(err)
 	}
-	e = c.nextEvent(t)
-	for ; e.Event == "change"; e = c.nextEvent(t) {
+	e = nextEvent(t, c)
+	for ; e.Event == "change"; e = nextEvent(t, c) {
 	}
 	if e.Event != "write" || (e.Status != "BadNotWritable" && e.Status != "BadUserAccessDenied") {
 		t.Errorf("write: %+v, want BadNotWritable or BadUserAccessDenied", e)
@@ -110,7 +111,7 @@ func TestOPCUAGatewayNodeOPCUA(t *testing.T) {
 	if got := bus.Get(0).Value.Float(); got != 3.25 {
 		t.Errorf("the tag changed to %v", got)
 	}
-	if e := c.nextEvent(t); e.Event != "done" {
+	if e := nextEvent(t, c); e.Event != "done" {
 		t.Errorf("event %+v, want done", e)
 	}
 }

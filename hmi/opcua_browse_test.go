@@ -1,63 +1,22 @@
 package hmi
 
 import (
-	"context"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/gopcua/opcua/id"
-	"github.com/gopcua/opcua/server"
-	"github.com/gopcua/opcua/server/attrs"
-	"github.com/gopcua/opcua/ua"
-
 	"fyne.io/fyne/v2/test"
 
 	"github.com/sightglass/sightglass/auth"
+	"github.com/sightglass/sightglass/internal/testpeer"
 )
-
-// startUAServer starts gopcua's server on a free port of 127.0.0.1 with
-// security None and the variables of vals in its own namespace, and
-// returns its endpoint URL and the namespace index.
-func startUAServer(t *testing.T, vals map[string]any) (string, uint16) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close() // gopcua's server takes a port, not a listener
-	srv := server.New(server.EnableSecurity("None", ua.MessageSecurityModeNone),
-		server.EnableAuthMode(ua.UserTokenTypeAnonymous), server.EndPoint("127.0.0.1", port))
-	ns := server.NewNodeNameSpace(srv, "urn:sightglass:hmi-test")
-	root, _ := srv.Namespace(0)
-	root.Objects().AddRef(ns.Objects(), id.HasComponent, true)
-	for name, v := range vals {
-		dv := server.DataValueFromValue(v)
-		n := server.NewNode(ua.NewStringNodeID(ns.ID(), name), map[ua.AttributeID]*ua.DataValue{
-			ua.AttributeIDNodeClass:  server.DataValueFromValue(uint32(ua.NodeClassVariable)),
-			ua.AttributeIDBrowseName: server.DataValueFromValue(attrs.BrowseName(name)),
-			ua.AttributeIDDataType:   server.DataValueFromValue(ua.NewNumericExpandedNodeID(0, uint32(dv.Value.Type()))),
-		}, nil, func() *ua.DataValue { return dv })
-		ns.AddNode(n)
-		ns.Objects().AddRef(n, id.HasComponent, true)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := srv.Start(ctx); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close(); cancel() })
-	return "opc.tcp://127.0.0.1:" + strconv.Itoa(port), ns.ID()
-}
 
 // TestOPCUABrowser: Browse lists the Objects folder; opening the test
 // namespace's folder lists its variables; the checked ones go to the
 // station as tags.csv rows for the device named, as the person signed
 // in. Without a station that adds tags the rows are shown to copy.
 func TestOPCUABrowser(t *testing.T) {
-	url, ns := startUAServer(t, map[string]any{"Tank.Level": 12.5, "Tank.Run": true})
+	url, ns := testpeer.StartUAServer(t, "urn:sightglass:hmi-test", map[string]any{"Tank.Level": 12.5, "Tank.Run": true})
 	pki, _ := testPKI(t)
 	st := &opcuaStation{pki: pki}
 	v, _, loop := newOPCUATestView(t, pki, st, auth.Engineer)

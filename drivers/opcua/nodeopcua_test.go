@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sightglass/sightglass/drivers"
+	"github.com/sightglass/sightglass/internal/testpeer"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -28,11 +29,11 @@ const (
 
 // startNodeServer starts server.js on a free port of 127.0.0.1 and
 // returns its endpoint URL.
-func startNodeServer(t *testing.T) (string, *nodeProc) {
+func startNodeServer(t *testing.T) (string, *testpeer.NodeProc) {
 	t.Helper()
 	p := startNode(t, "server.js", []string{"NODEOPCUA_USER=" + nodeUser, "NODEOPCUA_PASSWORD=" + nodePassword},
 		"0", filepath.Join(t.TempDir(), "node-pki"))
-	port := strings.TrimPrefix(p.waitLine(t, "READY ", 60*time.Second), "READY ")
+	port := strings.TrimPrefix(p.WaitLine(t, "READY ", 60*time.Second), "READY ")
 	return "opc.tcp://127.0.0.1:" + port + "/sightglass-test", p
 }
 
@@ -143,7 +144,7 @@ func TestNodeOPCUA(t *testing.T) {
 			}
 			t.Cleanup(func() { d.Close() })
 			var got nodeSession
-			if err := json.Unmarshal([]byte(strings.TrimPrefix(srv.waitLine(t, "SESSION ", 5*time.Second), "SESSION ")), &got); err != nil {
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(srv.WaitLine(t, "SESSION ", 5*time.Second), "SESSION ")), &got); err != nil {
 				t.Fatal(err)
 			}
 			want := nodeSession{Policy: c.policy, Mode: c.mode, Token: map[string]string{
