@@ -223,7 +223,7 @@ func Search(st state.Store, q Query) ([]Record, error) {
 // q.Limit. It is Search without holding the records: a report over a long
 // period streams them.
 func Replay(st state.Store, q Query, fn func(Record) error) error {
-	lo, hi, err := seqRange(st, q.From, q.To)
+	lo, hi, err := state.TimeRange(st, JournalLog, q.From, q.To, JournalSkew, recordTime)
 	if err != nil || lo >= hi {
 		return err
 	}
@@ -279,7 +279,7 @@ const (
 // searchNewest is Search with q.Limit: it reads [lo, hi) backwards in
 // blocks until it has q.Limit matches.
 func searchNewest(st state.Store, q Query) ([]Record, error) {
-	lo, hi, err := seqRange(st, q.From, q.To)
+	lo, hi, err := state.TimeRange(st, JournalLog, q.From, q.To, JournalSkew, recordTime)
 	if err != nil || lo >= hi {
 		return nil, err
 	}
@@ -307,66 +307,6 @@ func searchNewest(st state.Store, q Query) ([]Record, error) {
 		out = append(out, blk...)
 	}
 	return out[len(out)-min(n, q.Limit):], nil
-}
-
-// seqRange returns the journal's sequence numbers [lo, hi) that can hold
-// records of [from, to): binary searches for the first record at or after
-// from−JournalSkew and the first after to+JournalSkew. With the skew bound
-// (a record is never more than JournalSkew older than one before it) a
-// record before lo is older than from, and one at or after hi is not
-// older than to.
-func seqRange(st state.Store, from, to time.Time) (lo, hi uint64, err error) {
-	last, err := st.Last(JournalLog)
-	if err != nil || last == 0 {
-		return 0, 0, err
-	}
-	lo, hi = 1, last+1
-	if !from.IsZero() {
-		if lo, err = firstAfter(st, lo, hi, from.Add(-JournalSkew), false); err != nil {
-			return 0, 0, err
-		}
-	}
-	if !to.IsZero() {
-		if hi, err = firstAfter(st, lo, hi, to.Add(JournalSkew), true); err != nil {
-			return 0, 0, err
-		}
-	}
-	return lo, hi, nil
-}
-
-// firstAfter binary-searches [lo, hi) for the first sequence number whose
-// record's time is at or after t (strictly after when strict); hi when
-// there is none.
-func firstAfter(st state.Store, lo, hi uint64, t time.Time, strict bool) (uint64, error) {
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		seq, rt, err := timeAt(st, mid)
-		if err != nil {
-			return 0, err
-		}
-		if seq == 0 || seq >= hi {
-			// No record from mid to hi (a gap at the end): all are past.
-			hi = mid
-			continue
-		}
-		if rt.After(t) || (!strict && rt.Equal(t)) {
-			hi = mid
-		} else {
-			lo = seq + 1
-		}
-	}
-	return lo, nil
-}
-
-// timeAt returns the sequence number and time of the first journal record
-// at or after seq; 0 when there is none.
-func timeAt(st state.Store, seq uint64) (found uint64, t time.Time, err error) {
-	err = st.Scan(JournalLog, seq, func(s uint64, b []byte) (bool, error) {
-		found = s
-		t, err = recordTime(s, b)
-		return false, err
-	})
-	return found, t, err
 }
 
 // ErrJournalTime is returned (wrapped, with the record's sequence number)

@@ -74,7 +74,7 @@ func (q *AuditQuery) inTime(t time.Time) bool {
 // its own records. List does not verify the chain (Verify does); a record
 // that does not decode is an error naming it.
 func List(st state.Store, q AuditQuery) ([]AuditEntry, error) {
-	lo, hi, err := auditSeqRange(st, q.From, q.To)
+	lo, hi, err := state.TimeRange(st, AuditLog, q.From, q.To, AuditSkew, auditSeqTime)
 	if err != nil || lo >= hi {
 		return nil, err
 	}
@@ -133,55 +133,12 @@ func listRange(st state.Store, lo, hi uint64, q *AuditQuery, text string) ([]Aud
 	return out, err
 }
 
-// auditSeqRange returns the sequence numbers [lo, hi) that can hold
-// records of [from, to), by binary search for the first record at or
-// after from−AuditSkew and the first after to+AuditSkew.
-func auditSeqRange(st state.Store, from, to time.Time) (lo, hi uint64, err error) {
-	last, err := st.Last(AuditLog)
-	if err != nil || last == 0 {
-		return 0, 0, err
+// auditSeqTime reads the time of the audit record seq, b (auditTime), for
+// state.TimeRange.
+func auditSeqTime(seq uint64, b []byte) (time.Time, error) {
+	t, err := auditTime(b)
+	if err != nil {
+		return t, fmt.Errorf("audit record %d: %w", seq, err)
 	}
-	lo, hi = 1, last+1
-	if !from.IsZero() {
-		if lo, err = auditFirstAfter(st, lo, hi, from.Add(-AuditSkew), false); err != nil {
-			return 0, 0, err
-		}
-	}
-	if !to.IsZero() {
-		if hi, err = auditFirstAfter(st, lo, hi, to.Add(AuditSkew), true); err != nil {
-			return 0, 0, err
-		}
-	}
-	return lo, hi, nil
-}
-
-// auditFirstAfter binary-searches [lo, hi) for the first record whose
-// time is at or after t (strictly after when strict); hi when none is.
-func auditFirstAfter(st state.Store, lo, hi uint64, t time.Time, strict bool) (uint64, error) {
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		var seq uint64
-		var rt time.Time
-		err := st.Scan(AuditLog, mid, func(s uint64, b []byte) (bool, error) {
-			var err error
-			seq = s
-			if rt, err = auditTime(b); err != nil {
-				return false, fmt.Errorf("audit record %d: %w", s, err)
-			}
-			return false, nil
-		})
-		if err != nil {
-			return 0, err
-		}
-		if seq == 0 || seq >= hi {
-			hi = mid // no record from mid to hi: all are past
-			continue
-		}
-		if rt.After(t) || (!strict && rt.Equal(t)) {
-			hi = mid
-		} else {
-			lo = seq + 1
-		}
-	}
-	return lo, nil
+	return t, nil
 }
