@@ -16,6 +16,7 @@ import (
 	"github.com/gopcua/opcua/server/attrs"
 	"github.com/gopcua/opcua/ua"
 
+	"github.com/sightglass/sightglass/internal/uaserver"
 	"github.com/sightglass/sightglass/tags"
 )
 
@@ -93,8 +94,8 @@ func startOPCUA(ctx context.Context, bus *tags.Bus, station string, cfg *OPCUACo
 		close(stop)
 		wg.Wait()
 		sub.Close()
-		if !closeServer(s.srv) {
-			s.log.Warn("OPC UA gateway: clients still connected after closing; left to gopcua", "waited", closeWait)
+		if !uaserver.Close(s.srv) {
+			s.log.Warn("OPC UA gateway: clients still connected after closing; left to gopcua", "waited", uaserver.CloseWait)
 		}
 		srvCancel()
 	}

@@ -7,15 +7,17 @@ import (
 
 	"github.com/gopcua/opcua"
 	"github.com/gopcua/opcua/ua"
+
+	"github.com/sightglass/sightglass/internal/uaserver"
 )
 
-// TestOPCUACloseConns: closeConns still recognises gopcua's server (its
+// TestOPCUACloseConns: uaserver.CloseConns still recognises gopcua's server (its
 // unexported fields are the v0.8.0 ones) and closes a client's TCP
 // connection, which the client then sees.
 func TestOPCUACloseConns(t *testing.T) {
 	g, c := startTestOPCUA(t, testBus(t), noReconnect)
-	if n := closeConns(g.ua.srv); n != 1 {
-		t.Fatalf("closeConns found %d connections, want 1 (-1: gopcua's server fields changed)", n)
+	if n := uaserver.CloseConns(g.ua.srv); n != 1 {
+		t.Fatalf("CloseConns found %d connections, want 1 (-1: gopcua's server fields changed)", n)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()

@@ -8,6 +8,8 @@ import (
 	"github.com/gopcua/opcua"
 	"github.com/gopcua/opcua/ua"
 	"go.uber.org/goleak"
+
+	"github.com/sightglass/sightglass/internal/uaserver"
 )
 
 // TestOPCUAServesThePlant: a subscriber gets Tank1's level as the plant
@@ -79,7 +81,7 @@ func TestOPCUAServesThePlant(t *testing.T) {
 
 	start := time.Now()
 	s.Close()
-	if d := time.Since(start); d > closeWait {
+	if d := time.Since(start); d > uaserver.CloseWait {
 		t.Errorf("Close took %v with a client connected", d)
 	}
 }

@@ -1,4 +1,7 @@
-package gateway
+// Package uaserver works around gopcua v0.8.0's OPC UA server for the
+// packages that serve OPC UA (gateway, sim): stopping it while clients
+// are connected.
+package uaserver
 
 import (
 	"reflect"
@@ -19,29 +22,29 @@ import (
 // ends only when the client hangs up; gopcua's own client does not on
 // that request, so any connected client made Close take 10 s, and the
 // station's Stop with it. The server exposes neither its connections nor
-// a way to close them, so closeConns reaches them through its unexported
+// a way to close them, so CloseConns reaches them through its unexported
 // fields, checked by name and type: if a gopcua upgrade renames them it
 // closes nothing and stopping falls back to a bounded wait.
 
-// closeWait bounds how long stopping waits for gopcua's Close before it
-// leaves it running and says so.
-const closeWait = 2 * time.Second
+// CloseWait bounds how long Close waits for gopcua's Close before it
+// leaves it running.
+const CloseWait = 2 * time.Second
 
-// closeServer closes srv and the TCP connection of every client, waiting
-// at most closeWait; false when it gave up waiting.
-func closeServer(srv *server.Server) bool {
+// Close closes srv and the TCP connection of every client, waiting at
+// most CloseWait; false when it gave up waiting.
+func Close(srv *server.Server) bool {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		srv.Close()
 	}()
-	deadline := time.After(closeWait)
+	deadline := time.After(CloseWait)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		// Again on every tick: a client accepted just before the listener
 		// closed registers its channel a moment later.
-		closeConns(srv)
+		CloseConns(srv)
 		select {
 		case <-done:
 			return true
@@ -52,10 +55,10 @@ func closeServer(srv *server.Server) bool {
 	}
 }
 
-// closeConns closes the TCP connection of every secure channel of srv
+// CloseConns closes the TCP connection of every secure channel of srv
 // and returns how many it found (-1 when srv's fields are not the ones
 // of gopcua v0.8.0).
-func closeConns(srv *server.Server) int {
+func CloseConns(srv *server.Server) int {
 	sv := reflect.ValueOf(srv).Elem().FieldByName("cb")
 	if !sv.IsValid() || sv.Kind() != reflect.Pointer || sv.IsNil() {
 		return -1
