@@ -107,6 +107,7 @@ type MainWindow struct {
 	userBar    *userBar
 	audit      *AuditView // nil: the station keeps no audit trail
 	auditTab   *container.TabItem
+	models     *ModelsView // nil: the station runs no models
 
 	uiLoop // the ticker; ctx is the parent of writes, wg counts writes in flight
 }
@@ -151,6 +152,7 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	if as, ok := st.(AuditStation); ok && m.people.active() {
 		m.addAudit(as)
 	}
+	m.addModels()
 	if ops, ok := st.(OPCUAStation); ok && ops.OPCUAPKIDir() != "" {
 		m.AddOPCUA(ops.OPCUAPKIDir())
 	}
@@ -246,6 +248,7 @@ func (m *MainWindow) refresh() {
 		}
 		m.alarms.refresh(now)
 	}
+	m.models.refresh(m, now)
 }
 
 func countGood(snap []tags.VQT) int {

@@ -244,3 +244,26 @@ func trainRows(ctx context.Context, db *historian.DB, inputs []string, from, to 
 	}
 	return rows, nil
 }
+
+// ModelSpecs returns the specs of the station's models in project order;
+// nil when the project has none.
+func (s *Station) ModelSpecs() []models.Spec {
+	r := s.models
+	if r == nil {
+		return nil
+	}
+	names := r.Names()
+	out := make([]models.Spec, 0, len(names))
+	for _, n := range names {
+		if sp, ok := r.Spec(n); ok {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// ModelLearns reports whether model name learns from history, so that
+// TrainModel can train it.
+func (s *Station) ModelLearns(name string) bool {
+	return s.models != nil && s.models.IsLearner(name)
+}
