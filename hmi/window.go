@@ -340,6 +340,9 @@ var ErrUnknownView = errors.New("no such tab or screen")
 // process screen by name: what `sightglass run --open` asks for.
 func (m *MainWindow) Open(name string) error {
 	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab, "alarms": m.alarmsTab, "audit": m.auditTab}
+	if m.models != nil {
+		tabs["models"] = m.models.tab
+	}
 	switch ti, isTab := tabs[name]; {
 	case isTab && ti != nil:
 		m.tabs.Select(ti)

@@ -167,6 +167,9 @@ func TestConnectRejectsUntrustedServer(t *testing.T) {
 	done := make(chan struct{})
 	go func() { p.Run(ctx); close(done) }()
 	waitBus(t, bus, 0, "bad: config error", func(v tags.VQT) bool { return v.Quality == tags.BadQuality(tags.ReasonConfigError, 0) })
+	// The poller publishes the tags' quality, then the device's system
+	// tags: wait for LastError too.
+	waitBus(t, bus, 7, "a last error", func(v tags.VQT) bool { return v.Value.Str() != "" })
 	last := bus.Get(7).Value.Str()
 	cancel()
 	<-done
