@@ -16,6 +16,11 @@
 // sub-steps, so a run depends only on the total time stepped and the
 // commands given, never on how the time was sliced.
 //
+// [Plant.SetFaults] injects faults for analytic models to catch, none by
+// default: a bearing whose vibration rises with P1's run hours and a leak
+// from Tank1 through no meter, once or now and then ([DemoFaults] are the
+// embedded demo's).
+//
 // [Listen] and [Serve] put a plant on Modbus TCP with a real-time ticker;
 // [Registers] is the register map, documented in REGISTERS.md.
 package sim

@@ -96,7 +96,11 @@ func (p *Plant) subStep() {
 	line = max(line, -v2)
 	out := valveCv * set.ValvePosition / 100 * drainLaw(s.Tank2Level) * h
 	out = min(out, v2+line)
-	v1 += in - line
+	leak := 0.0
+	if p.faults.Leaking(s.Elapsed) {
+		leak = min(p.faults.LeakRate/3600*h, max(0, v1+in-line))
+	}
+	v1 += in - line - leak
 	v2 += line - out
 	spill := 0.0
 	if over := v1 - TankHeight*Tank1Area; over > 0 {
@@ -111,6 +115,8 @@ func (p *Plant) subStep() {
 	s.Pumped += in
 	s.Drained += out
 	s.Spilled += spill
+	s.Leaked += leak
+	s.Leak = leak / h * 3600
 	s.Flow = qPump * 3600
 	s.LineFlow = line / h * 3600
 	s.Outflow = out / h * 3600
@@ -150,7 +156,7 @@ func (p *Plant) subStep() {
 	vib := background
 	if n > 0.05 {
 		offBEP := math.Abs(qPump/(n*bepFlow) - 1)
-		vib += n * n * (1 + offBEPVib*offBEP)
+		vib += n * n * (1 + offBEPVib*offBEP + p.faults.BearingWear*s.RunHours)
 	}
 	s.Vibration = quantise(max(0, vib+vibNoise*p.rng.NormFloat64()), meterResolution)
 

@@ -17,10 +17,11 @@ const SubStep = 20 * time.Millisecond
 type Plant struct {
 	mu sync.Mutex // guards everything below
 
-	set  Settings      // operator settings
-	st   State         // process state
-	rng  *rand.Rand    // measurement noise only: never feeds back into the physics
-	left time.Duration // stepped time not yet integrated, < SubStep
+	set    Settings      // operator settings
+	faults Faults        // injected faults (SetFaults); none by default
+	st     State         // process state
+	rng    *rand.Rand    // measurement noise only: never feeds back into the physics
+	left   time.Duration // stepped time not yet integrated, < SubStep
 }
 
 // New returns a plant at rest: both tanks at 1.2 m, pump stopped in auto

@@ -33,6 +33,8 @@ type State struct {
 	Pumped  float64 // m³ the pump delivered (true), for mass balance checks
 	Drained float64 // m³ that left through V1 (true)
 	Spilled float64 // m³ lost over the top of a full tank
+	Leaked  float64 // m³ lost from Tank1 through an injected leak (Faults)
+	Leak    float64 // true leak flow out of Tank1 now, m³/h (Faults)
 
 	Tank1High bool // Tank1 level ≥ HighAlarmLevel
 	Tank1Low  bool // Tank1 level ≤ LowAlarmLevel

@@ -18,8 +18,9 @@ const DemoSeed = 1
 // OPC UA server (security None, a few values) on free loopback ports and
 // builds a station for the demo project (assets/demo), pointed at them:
 // the station polls the plant over real Modbus TCP and subscribes to it
-// over OPC UA, through the drivers a real plant uses. Stop also stops the
-// plant.
+// over OPC UA, through the drivers a real plant uses. The plant runs with
+// its demo faults (sim.DemoFaults) for the demo's models to catch. Stop
+// also stops the plant.
 func OpenDemo(ctx context.Context, log *slog.Logger) (*Station, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -29,6 +30,12 @@ func OpenDemo(ctx context.Context, log *slog.Logger) (*Station, error) {
 		return nil, fmt.Errorf("embedded demo project: %w", err)
 	}
 	plant := sim.New(DemoSeed)
+	// The demo's faults, for its models to catch: a bearing wearing slowly
+	// and an occasional leak from Tank1 (sim.DemoFaults; the process
+	// alarms stay quiet for hours, assets/demo_models_test.go).
+	if err := plant.SetFaults(sim.DemoFaults); err != nil {
+		return nil, fmt.Errorf("embedded demo plant: %w", err)
+	}
 	plant.Start() // a living plant from the first second: P1 fills Tank1 to the high setpoint
 	srv, err := sim.Listen(ctx, "127.0.0.1:0", plant, sim.WithLogger(log.With("part", "sim")))
 	if err != nil {
