@@ -1,6 +1,11 @@
 # Sightglass: `make run` builds and opens the station on its embedded demo
 # plant; `make test` sets up and runs every test. See README.md.
 
+# bash with pipefail: `make bench` pipes into tee and must still fail when
+# a benchmark does.
+SHELL       := bash
+.SHELLFLAGS := -o pipefail -c
+
 GO       ?= go
 BIN      := bin/sightglass
 TESTTAGS := ci,migrated_fynedo

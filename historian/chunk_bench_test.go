@@ -64,7 +64,15 @@ func generateDay(n int) (plantDay, error) {
 	}
 	p := sim.New(1)
 	im := sim.NewImage(p)
-	d := plantDay{defs: proj.Tags, samples: make([][]historian.Sample, len(proj.Tags))}
+	// The tags the plant serves over Modbus (the demo's OPC UA device reads
+	// four of the same values again).
+	var defs []tags.Def
+	for _, def := range proj.Tags {
+		if def.Device == "plant" {
+			defs = append(defs, def)
+		}
+	}
+	d := plantDay{defs: defs, samples: make([][]historian.Sample, len(defs))}
 	addrs := make([]modbus.Address, len(d.defs))
 	for i := range d.defs {
 		if addrs[i], err = modbus.ParseAddress(d.defs[i].Address); err != nil {
