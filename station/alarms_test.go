@@ -154,7 +154,13 @@ func TestAlarmsAcrossALostDeviceAndARestart(t *testing.T) {
 	}
 	defer srv2.Close()
 	waitAlarm(t, eng2, lostAlarm, alarms.Normal, 35*time.Second)
-	recs = journal(t, st2)
+	// The engine shows a transition before its batch is on disk: wait for
+	// the journal to have it.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if recs = journal(t, st2); len(recs) >= 3 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if last := recs[len(recs)-1]; len(recs) != 3 || last.Event != alarms.EvClear || last.State != alarms.Normal {
 		t.Errorf("journal after the device returned: %d records, last %+v", len(recs), last)
 	}
