@@ -1,7 +1,6 @@
 package station
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -15,22 +14,8 @@ import (
 // one that does not, on the demo plant: what the role and area allow must
 // happen, everything else must be refused with ErrDenied and audited.
 func TestPermissionMatrix(t *testing.T) {
-	st, err := OpenDemo(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, ctx := startDemo(t, 30*time.Second)
 	defer st.Stop()
-	if err := st.EnableState(t.TempDir(), testStateOptions); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	if err := st.WaitScanned(ctx); err != nil {
-		t.Fatal(err)
-	}
 	const (
 		valve = "Plant.V1.Position" // writable, area Plant.V1
 		alarm = "Plant.Tank1.Level/hi"
@@ -111,22 +96,8 @@ func TestPermissionMatrix(t *testing.T) {
 // user's password and a reason; a wrong password is refused, and the
 // signed write is audited with the reason.
 func TestCriticalWriteNeedsASignature(t *testing.T) {
-	st, err := OpenDemo(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, ctx := startDemo(t, 30*time.Second)
 	defer st.Stop()
-	if err := st.EnableState(t.TempDir(), testStateOptions); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	if err := st.WaitScanned(ctx); err != nil {
-		t.Fatal(err)
-	}
 	op := addUser(t, st, "olga", auth.Operator)
 	const valve = "Plant.V1.Position"
 	// A critical screen element (Sign) makes any write critical.

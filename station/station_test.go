@@ -150,22 +150,8 @@ func TestDeviceLostTurnsBadAndComesBack(t *testing.T) {
 
 func TestWritePath(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	st, err := OpenDemo(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, ctx := startDemo(t, 10*time.Second)
 	defer st.Stop()
-	if err := st.EnableState(t.TempDir(), testStateOptions); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if err := st.WaitScanned(ctx); err != nil {
-		t.Fatal(err)
-	}
 	op := Actor{Session: addUser(t, st, "olga", auth.Operator), From: "test"}
 	old, got, err := st.Write(ctx, op, testWritable, testWriteValue)
 	if err != nil {

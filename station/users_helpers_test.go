@@ -1,7 +1,9 @@
 package station
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/sightglass/sightglass/auth"
 )
@@ -39,4 +41,30 @@ func addUser(t *testing.T, st *Station, name string, role auth.Role, areas ...st
 		t.Fatal(err)
 	}
 	return s
+}
+
+// startDemo opens the demo station with its state in a temporary folder,
+// starts it and waits for its first scan. ctx, ending after limit, is for
+// the test's writes. The caller stops the station.
+func startDemo(t *testing.T, limit time.Duration) (*Station, context.Context) {
+	t.Helper()
+	st, err := OpenDemo(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnableState(t.TempDir(), testStateOptions); err != nil {
+		st.Stop()
+		t.Fatal(err)
+	}
+	if err := st.Start(t.Context()); err != nil {
+		st.Stop()
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), limit)
+	t.Cleanup(cancel)
+	if err := st.WaitScanned(ctx); err != nil {
+		st.Stop()
+		t.Fatal(err)
+	}
+	return st, ctx
 }
