@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -267,26 +266,7 @@ func (h *alarmHistoryView) exportDialog() {
 // saveCSV asks for a file and writes it with write, reporting in a's
 // status line.
 func saveCSV(a *AlarmView, name string, write func(io.Writer) error) {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			a.setStatus(lang.L("Export")+": "+err.Error(), widget.DangerImportance)
-			return
-		}
-		if wc == nil { // cancelled
-			return
-		}
-		err = write(wc)
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			a.setStatus(lang.L("Export to {{.File}}", map[string]any{"File": wc.URI().Name()})+": "+err.Error(), widget.DangerImportance)
-			return
-		}
-		a.setStatus(lang.L("Saved {{.File}}", map[string]any{"File": wc.URI().Name()}), widget.MediumImportance)
-	}, a.win)
-	d.SetFileName(name)
-	d.Show()
+	saveFile(a.win, name, write, a.setStatus)
 }
 
 // historyHeaderText is column i's name, translated.

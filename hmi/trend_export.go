@@ -10,10 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/font/opentype"
@@ -199,24 +196,6 @@ func (v *TrendView) exportDialog(kind string) {
 	if kind == "png" {
 		write = v.WritePNG
 	}
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			v.setStatus(lang.L("Export")+": "+err.Error(), widget.DangerImportance)
-			return
-		}
-		if wc == nil { // cancelled
-			return
-		}
-		err = write(wc)
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			v.setStatus(lang.L("Export to {{.File}}", map[string]any{"File": wc.URI().Name()})+": "+err.Error(), widget.DangerImportance)
-			return
-		}
-		v.setStatus(lang.L("Saved {{.File}}", map[string]any{"File": wc.URI().Name()}), widget.MediumImportance)
-	}, v.win)
-	d.SetFileName("trend-" + time.UnixMilli(v.plot.view.To).In(v.loc).Format("20060102-150405") + "." + kind)
-	d.Show()
+	name := "trend-" + time.UnixMilli(v.plot.view.To).In(v.loc).Format("20060102-150405") + "." + kind
+	saveFile(v.win, name, write, v.setStatus)
 }
