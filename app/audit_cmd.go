@@ -127,13 +127,7 @@ func (a *auditSource) verify(anchors []auth.Anchor) (auth.VerifyReport, error) {
 }
 
 func encodeAuditQuery(q auth.AuditQuery) url.Values {
-	v := url.Values{}
-	if !q.From.IsZero() {
-		v.Set("from", q.From.UTC().Format(time.RFC3339Nano))
-	}
-	if !q.To.IsZero() {
-		v.Set("to", q.To.UTC().Format(time.RFC3339Nano))
-	}
+	v := encodeSpan(q.From, q.To)
 	for k, s := range map[string]string{"user": q.User, "target": q.Target, "text": q.Text} {
 		if s != "" {
 			v.Set(k, s)
@@ -154,15 +148,8 @@ func encodeAuditQuery(q auth.AuditQuery) url.Values {
 func decodeAuditQuery(v url.Values) (auth.AuditQuery, error) {
 	var q auth.AuditQuery
 	var err error
-	if s := v.Get("from"); s != "" {
-		if q.From, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return q, fmt.Errorf("from: %w", err)
-		}
-	}
-	if s := v.Get("to"); s != "" {
-		if q.To, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return q, fmt.Errorf("to: %w", err)
-		}
+	if q.From, q.To, err = decodeSpan(v); err != nil {
+		return q, err
 	}
 	q.User, q.Target, q.Text, q.TargetPrefix = v.Get("user"), v.Get("target"), v.Get("text"), v.Get("prefix") == "1"
 	for _, a := range v["action"] {

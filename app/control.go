@@ -141,13 +141,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 // encodeQuery and decodeQuery carry an alarm journal query over the
 // control socket.
 func encodeQuery(q alarms.Query) url.Values {
-	v := url.Values{}
-	if !q.From.IsZero() {
-		v.Set("from", q.From.UTC().Format(time.RFC3339Nano))
-	}
-	if !q.To.IsZero() {
-		v.Set("to", q.To.UTC().Format(time.RFC3339Nano))
-	}
+	v := encodeSpan(q.From, q.To)
 	set := func(k, s string) {
 		if s != "" {
 			v.Set(k, s)
@@ -172,15 +166,8 @@ func encodeQuery(q alarms.Query) url.Values {
 func decodeQuery(v url.Values) (alarms.Query, error) {
 	var q alarms.Query
 	var err error
-	if s := v.Get("from"); s != "" {
-		if q.From, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return q, fmt.Errorf("from: %w", err)
-		}
-	}
-	if s := v.Get("to"); s != "" {
-		if q.To, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return q, fmt.Errorf("to: %w", err)
-		}
+	if q.From, q.To, err = decodeSpan(v); err != nil {
+		return q, err
 	}
 	q.Tag, q.Area, q.User, q.Text = v.Get("tag"), v.Get("area"), v.Get("user"), v.Get("text")
 	if q.Priorities, err = parsePriorities(strings.Join(v["priority"], ",")); err != nil {
@@ -195,6 +182,33 @@ func decodeQuery(v url.Values) (alarms.Query, error) {
 		}
 	}
 	return q, nil
+}
+
+// encodeSpan and decodeSpan carry a query's time range (zero: open) over
+// the control socket.
+func encodeSpan(from, to time.Time) url.Values {
+	v := url.Values{}
+	if !from.IsZero() {
+		v.Set("from", from.UTC().Format(time.RFC3339Nano))
+	}
+	if !to.IsZero() {
+		v.Set("to", to.UTC().Format(time.RFC3339Nano))
+	}
+	return v
+}
+
+func decodeSpan(v url.Values) (from, to time.Time, err error) {
+	if s := v.Get("from"); s != "" {
+		if from, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return from, to, fmt.Errorf("from: %w", err)
+		}
+	}
+	if s := v.Get("to"); s != "" {
+		if to, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return from, to, fmt.Errorf("to: %w", err)
+		}
+	}
+	return from, to, nil
 }
 
 // parsePriorities parses "critical,high".
