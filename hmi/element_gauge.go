@@ -157,10 +157,10 @@ func (w *gaugeElem) CreateRenderer() fyne.WidgetRenderer {
 		pointer: canvas.NewLine(color.Transparent),
 		hiMark:  canvas.NewLine(color.Transparent),
 		loMark:  canvas.NewLine(color.Transparent),
-		text:    canvas.NewText("", color.Black),
+		text:    newGlyphText(),
 		mark:    newQualityMark(),
 	}
-	r.objects = r.mark.add([]fyne.CanvasObject{r.body, r.fill, r.hiMark, r.loMark, r.pointer, r.text})
+	r.objects = r.mark.add([]fyne.CanvasObject{r.body, r.fill, r.hiMark, r.loMark, r.pointer, r.text.glyphs})
 	r.Refresh()
 	return r
 }
@@ -172,14 +172,14 @@ type gaugeRenderer struct {
 	pointer *canvas.Line      // indicator only
 	hiMark  *canvas.Line      // alarm limits
 	loMark  *canvas.Line
-	text    *canvas.Text // tank: the value; indicator and bar: "?" when bad
+	text    *glyphText // tank: the value; indicator and bar: "?" when bad
 	mark    *qualityMark
 	objects []fyne.CanvasObject
 }
 
 // textHeight is the height of a line of the gauge's text.
 func (r *gaugeRenderer) textHeight() float32 {
-	return fyne.MeasureText("Mg", r.text.TextSize, r.text.TextStyle).Height
+	return fyne.MeasureText("Mg", r.text.size, fyne.TextStyle{Bold: r.text.bold}).Height
 }
 
 func (r *gaugeRenderer) Layout(size fyne.Size) {
@@ -202,7 +202,7 @@ func (r *gaugeRenderer) Layout(size fyne.Size) {
 		r.pointer.Position1 = fyne.NewPos(0, g.Pointer)
 		r.pointer.Position2 = fyne.NewPos(size.Width, g.Pointer)
 		r.limitMarks(g.AlarmHiY, g.AlarmLoY, 0, sw, false)
-		placeElemText(r.text, fyne.Position{}, fyne.NewSize(size.Width, r.textHeight()))
+		r.text.place(fyne.Position{}, fyne.NewSize(size.Width, r.textHeight()))
 	case project.KindBar:
 		r.body.Move(fyne.Position{})
 		r.body.Resize(size)
@@ -222,7 +222,7 @@ func (r *gaugeRenderer) Layout(size fyne.Size) {
 			r.fill.Resize(fyne.NewSize(size.Width, size.Height*f))
 			r.limitMarks(size.Height*(1-yHi), size.Height*(1-yLo), 0, size.Width, false)
 		}
-		placeElemText(r.text, fyne.Position{}, size)
+		r.text.place(fyne.Position{}, size)
 	case project.KindTank:
 		r.body.Move(fyne.Position{})
 		r.body.Resize(size)
@@ -237,7 +237,7 @@ func (r *gaugeRenderer) Layout(size fyne.Size) {
 		yLo, _, _ := gaugeFrac(e.AlarmLo, lo, hi)
 		r.limitMarks(size.Height*(1-yHi), size.Height*(1-yLo), 0, size.Width/4, false)
 		th := r.textHeight()
-		placeElemText(r.text, fyne.NewPos(0, 2*r.w.stroke(1)), fyne.NewSize(size.Width, th))
+		r.text.place(fyne.NewPos(0, 2*r.w.stroke(1)), fyne.NewSize(size.Width, th))
 	}
 }
 
@@ -324,7 +324,7 @@ func (r *gaugeRenderer) Refresh() {
 	}
 	r.hiMark.Hidden, r.loMark.Hidden = !hi, !lo
 	r.text.Alignment = fyne.TextAlignCenter
-	setElemText(r.text, text, textColor, w.textSize(th), false)
+	r.text.set(text, textColor, w.textSize(th), false)
 	r.mark.show(bad, warn, w.stroke(2))
 	r.Layout(w.Size())
 	for _, o := range []fyne.CanvasObject{r.body, r.fill, r.pointer, r.hiMark, r.loMark} {

@@ -32,12 +32,33 @@ func isaColor(n fyne.ThemeColorName) color.Color {
 	return NewTheme().Color(n, theme.VariantLight)
 }
 
-func textOf(t *testing.T, v *ScreenView, i int) *canvas.Text {
-	t.Helper()
-	return scrRenderer[*textElemRenderer](t, scrElem[*textElem](t, v, i)).text
+// shownText is what a text element or a gauge shows, from its canvas.Text
+// or its glyphText.
+type shownText struct {
+	Text      string
+	Color     color.Color
+	TextStyle fyne.TextStyle
+	Alignment fyne.TextAlign
+	TextSize  float32
 }
 
-func wantText(t *testing.T, what string, got *canvas.Text, text string, c fyne.ThemeColorName) {
+func (g *glyphText) shownText() shownText {
+	return shownText{g.text, g.color, fyne.TextStyle{Bold: g.bold}, g.Alignment, g.size}
+}
+
+func (r *textElemRenderer) shownText() shownText {
+	if r.glyphs != nil {
+		return r.glyphs.shownText()
+	}
+	return shownText{r.text.Text, r.text.Color, r.text.TextStyle, r.text.Alignment, r.text.TextSize}
+}
+
+func textOf(t *testing.T, v *ScreenView, i int) shownText {
+	t.Helper()
+	return scrRenderer[*textElemRenderer](t, scrElem[*textElem](t, v, i)).shownText()
+}
+
+func wantText(t *testing.T, what string, got shownText, text string, c fyne.ThemeColorName) {
 	t.Helper()
 	if got.Text != text {
 		t.Errorf("%s: text %q, want %q", what, got.Text, text)
@@ -84,7 +105,7 @@ func TestTextElements(t *testing.T) {
 	wantText(t, "multistate not in the table", textOf(t, v, 5), "state 9", fg)
 
 	// An element whose VQT did not change is not redrawn.
-	textOf(t, v, 4).Text = "untouched"
+	scrRenderer[*textElemRenderer](t, scrElem[*textElem](t, v, 4)).text.Text = "untouched" // a state: a canvas.Text
 	st.publish(t, "Area1.Tank1.Level", tags.Float32(7), tags.GoodQuality, scrT0)
 	v.refresh()
 	if textOf(t, v, 4).Text != "untouched" {
@@ -168,8 +189,8 @@ func TestGaugeElements(t *testing.T) {
 	if r.hiMark.Hidden || r.hiMark.Position1.Y != g.AlarmHiY || r.loMark.Position1.Y != g.AlarmLoY {
 		t.Errorf("limit marks at %v, %v; want %v, %v", r.hiMark.Position1.Y, r.loMark.Position1.Y, g.AlarmHiY, g.AlarmLoY)
 	}
-	if r.text.Text != "" {
-		t.Errorf("a good indicator shows text %q", r.text.Text)
+	if r.text.text != "" {
+		t.Errorf("a good indicator shows text %q", r.text.text)
 	}
 	if r.pointer.StrokeColor != isaColor(theme.ColorNameForeground) {
 		t.Error("a normal pointer is coloured")
@@ -189,7 +210,7 @@ func TestGaugeElements(t *testing.T) {
 	if tank.body.StrokeColor != isaColor(theme.ColorNameForeground) || tank.body.FillColor != color.Transparent {
 		t.Errorf("tank outline %v fill %v", tank.body.StrokeColor, tank.body.FillColor)
 	}
-	wantText(t, "tank", tank.text, "5.25 m", theme.ColorNameForeground)
+	wantText(t, "tank", tank.text.shownText(), "5.25 m", theme.ColorNameForeground)
 
 	// Outside the band: warning; past a limit: the alarm colour, on the
 	// pointer, the value and the bar.
@@ -517,12 +538,12 @@ func TestBadQualityVisible(t *testing.T) {
 	wantText(t, "bad value", textOf(t, v, 0), "5.25 m ?", theme.ColorNameWarning)
 	markShown("bad value", scrElem[*textElem](t, v, 0), true)
 	ir := scrRenderer[*gaugeRenderer](t, ind)
-	wantText(t, "bad indicator", ir.text, "?", theme.ColorNameWarning)
+	wantText(t, "bad indicator", ir.text.shownText(), "?", theme.ColorNameWarning)
 	if ir.pointer.StrokeColor != isaColor(theme.ColorNameDisabled) {
 		t.Errorf("bad indicator's pointer %v, want greyed", ir.pointer.StrokeColor)
 	}
 	markShown("bad indicator", ind, true)
-	wantText(t, "bad bar", scrRenderer[*gaugeRenderer](t, scrElem[*gaugeElem](t, v, 2)).text, "?", theme.ColorNameWarning)
+	wantText(t, "bad bar", scrRenderer[*gaugeRenderer](t, scrElem[*gaugeElem](t, v, 2)).text.shownText(), "?", theme.ColorNameWarning)
 	markShown("bad bar", scrElem[*gaugeElem](t, v, 2), true)
 	markShown("bad tank", scrElem[*gaugeElem](t, v, 3), true)
 	wantText(t, "bad state", textOf(t, v, 4), "running ?", theme.ColorNameWarning)

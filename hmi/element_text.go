@@ -51,6 +51,12 @@ func (w *textElem) Cursor() desktop.Cursor {
 	return desktop.DefaultCursor
 }
 
+// live_ reports whether the element shows a live number: a value or a
+// setpoint, drawn glyph by glyph (see glyphText).
+func (w *textElem) showsNumber() bool {
+	return w.e.Kind == project.KindValue || w.e.Kind == project.KindSetpoint
+}
+
 // shown returns the text, whether it is abnormal, and its alignment.
 func (w *textElem) shown() (string, bool, fyne.TextAlign) {
 	e := w.e
@@ -118,7 +124,12 @@ func (w *textElem) stateText() string {
 // CreateRenderer implements fyne.Widget.
 func (w *textElem) CreateRenderer() fyne.WidgetRenderer {
 	r := &textElemRenderer{w: w, bg: canvas.NewRectangle(color.Transparent), text: canvas.NewText("", color.Black), mark: newQualityMark()}
-	r.objects = r.mark.add([]fyne.CanvasObject{r.bg, r.text})
+	if w.showsNumber() {
+		r.glyphs = newGlyphText()
+		r.objects = r.mark.add([]fyne.CanvasObject{r.bg, r.glyphs.glyphs})
+	} else {
+		r.objects = r.mark.add([]fyne.CanvasObject{r.bg, r.text})
+	}
 	r.Refresh()
 	return r
 }
@@ -126,7 +137,8 @@ func (w *textElem) CreateRenderer() fyne.WidgetRenderer {
 type textElemRenderer struct {
 	w       *textElem
 	bg      *canvas.Rectangle
-	text    *canvas.Text
+	text    *canvas.Text // fixed and state texts
+	glyphs  *glyphText   // values and setpoints: a new number every second
 	mark    *qualityMark
 	objects []fyne.CanvasObject
 }
@@ -141,6 +153,10 @@ func (r *textElemRenderer) Layout(size fyne.Size) {
 	r.mark.layout(size)
 	r.mark.move(at)
 	pad := r.pad()
+	if r.glyphs != nil {
+		r.glyphs.place(at.Add(fyne.NewPos(pad, 0)), fyne.NewSize(size.Width-2*pad, size.Height))
+		return
+	}
 	placeElemText(r.text, at.Add(fyne.NewPos(pad, 0)), fyne.NewSize(size.Width-2*pad, size.Height))
 }
 
@@ -174,8 +190,14 @@ func (r *textElemRenderer) Refresh() {
 		fill = tint(fg)
 	}
 	setElemRect(r.bg, fill, stroke, sw)
-	r.text.Alignment = align
 	size := w.textSize(th)
+	if r.glyphs != nil {
+		r.glyphs.Alignment = align
+		r.glyphs.set(text, fg, size, false)
+		r.mark.show(bad, th.Color(theme.ColorNameWarning, themeVariant()), w.stroke(2))
+		return
+	}
+	r.text.Alignment = align
 	resized := r.text.TextSize != size
 	setElemText(r.text, text, fg, size, w.e.Kind == project.KindButton || w.e.Kind == project.KindNav)
 	r.mark.show(bad, th.Color(theme.ColorNameWarning, themeVariant()), w.stroke(2))

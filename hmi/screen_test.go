@@ -321,7 +321,7 @@ func TestScreenScales(t *testing.T) {
 		if d := val.Size().Subtract(tc.valueSize); d.Width*d.Width+d.Height*d.Height > 0.01 {
 			t.Errorf("stage %v: value size %v, want %v", tc.stage, val.Size(), tc.valueSize)
 		}
-		text := scrRenderer[*textElemRenderer](t, val).text
+		text := scrRenderer[*textElemRenderer](t, val).shownText()
 		if want := max(14*tc.scale, minElemText); text.TextSize-want > 1e-3 || want-text.TextSize > 1e-3 {
 			t.Errorf("stage %v: text size %v, want %v", tc.stage, text.TextSize, want)
 		}
@@ -481,7 +481,7 @@ func TestScreenFaceplate(t *testing.T) {
 		t.Errorf("faceplate size %v, want its design size %v", got, want)
 	}
 	speed := b.elems[0].(*textElem)
-	if got := scrRenderer[*textElemRenderer](t, speed).text.Text; got != "40.00 rpm" {
+	if got := scrRenderer[*textElemRenderer](t, speed).shownText().Text; got != "40.00 rpm" {
 		t.Errorf("faceplate speed %q", got)
 	}
 	if speed.Size() != fyne.NewSize(120, 24) {
@@ -490,7 +490,7 @@ func TestScreenFaceplate(t *testing.T) {
 	// It is live while open.
 	st.publish(t, "Area1.Pump1.Speed", tags.Float32(42.5), tags.GoodQuality, scrT0)
 	v.refresh()
-	if got := scrRenderer[*textElemRenderer](t, speed).text.Text; got != "42.50 rpm" {
+	if got := scrRenderer[*textElemRenderer](t, speed).shownText().Text; got != "42.50 rpm" {
 		t.Errorf("faceplate speed after a change %q", got)
 	}
 	pop := v.face.pop
@@ -531,7 +531,7 @@ func TestScreenTickerAndStop(t *testing.T) {
 		}
 	}
 	v.Stop()
-	if got := scrRenderer[*textElemRenderer](t, scrElem[*textElem](t, v, 0)).text.Text; got != "7.00 m" {
+	if got := scrRenderer[*textElemRenderer](t, scrElem[*textElem](t, v, 0)).shownText().Text; got != "7.00 m" {
 		t.Errorf("after ticks the value shows %q", got)
 	}
 	// A write in flight is cancelled by Stop, and nothing is left running.
@@ -555,7 +555,7 @@ func TestScreenFollowsANewBus(t *testing.T) {
 	if v.cur == old {
 		t.Fatal("the screen was not rebuilt for the new bus")
 	}
-	if got := scrRenderer[*textElemRenderer](t, scrElem[*textElem](t, v, 0)).text.Text; got != "1.50 m" {
+	if got := scrRenderer[*textElemRenderer](t, scrElem[*textElem](t, v, 0)).shownText().Text; got != "1.50 m" {
 		t.Errorf("value from the new bus %q", got)
 	}
 }
