@@ -14,17 +14,21 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-# A project of 2,000 float32 tags on the demo plant's noisy flow meter and
-# vibration transmitter (they change every poll once P1 runs), and one
-# screen that shows every one of them as a value element, 40 by 50.
+# A project of 2,000 float32 tags on the demo plant's two tank levels (one
+# of them moves in every poll: the plant runs in auto), its flow meter and
+# its vibration transmitter (noisy while P1 runs), each tag offset by its
+# number so that no two show the same text, as in a plant; and one screen
+# that shows every one of them as a value element, 40 by 50.
 mkdir -p "$work/project/screens"
 python3 - "$work/project" "$port" <<'PY'
 import sys
 d, port = sys.argv[1], sys.argv[2]
 tags, els = [], []
 for i in range(2000):
-    addr, order = ("ir:11", "CDAB") if i % 2 == 0 else ("ir:6", "ABCD")
-    tags.append(f"  - {{name: Grid.T{i:04d}, device: plant, address: \"{addr}\", type: float32, order: {order}}}")
+    addr, order = [("ir:0", "ABCD"), ("ir:2", "ABCD"), ("ir:6", "ABCD"), ("ir:11", "CDAB")][i % 4]
+    # Each tag its own offset, so the screen shows 2,000 different numbers, as a plant would.
+    scale = f"{{raw: [0, 1], eng: [{i}, {i+1}]}}"
+    tags.append(f"  - {{name: Grid.T{i:04d}, device: plant, address: \"{addr}\", type: float32, order: {order}, scale: {scale}}}")
     r, c = divmod(i, 40)
     els.append(f"  - {{kind: value, tag: Grid.T{i:04d}, x: {c*48}, y: {r*18}, w: 46, h: 16}}")
 open(f"{d}/project.yaml", "w").write(
@@ -39,7 +43,10 @@ exec 3<> "$work/display"
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
 display=:$(head -n1 "$work/display")
-sleep 1 # the plant listens
+for _ in $(seq 100); do # the plant listens
+  python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" 2>/dev/null && break
+  sleep 0.2
+done
 mbpoll -m tcp -p "$port" -a 1 -t 0 -r 1 -1 127.0.0.1 1 >/dev/null   # start P1: the flow moves
 # An admin exists, so the window opens on the process, not on the first-admin dialog.
 printf 'measure password 1\nmeasure password 1\n' | "$bin" users add admin --role admin --data "$work/data" >/dev/null
