@@ -24,11 +24,8 @@ type firstAdminDialog struct {
 	name     *widget.Entry
 	password *widget.Entry
 	repeat   *widget.Entry
-	msg      *widget.Label
-	progress *widget.ProgressBarInfinite
-	ok       *widget.Button
 	cancel   *widget.Button
-	busy     bool
+	passwordStatus
 }
 
 // openFirstAdmin opens the first-admin dialog, if the station still has
@@ -39,13 +36,8 @@ func (p *people) openFirstAdmin() {
 	}
 	d := &firstAdminDialog{name: widget.NewEntry(), password: widget.NewPasswordEntry(), repeat: widget.NewPasswordEntry()}
 	d.name.SetText("admin")
-	d.msg = &widget.Label{Wrapping: fyne.TextWrapWord,
-		Text: lang.L("This station has no users yet. Create its first admin: nobody can write or act on alarms until then.")}
-	d.progress = widget.NewProgressBarInfinite()
-	d.progress.Stop()
-	d.progress.Hide()
-	d.ok = widget.NewButtonWithIcon(lang.L("Create admin"), theme.ConfirmIcon(), func() { p.submitFirstAdmin(d) })
-	d.ok.Importance = widget.HighImportance
+	d.passwordStatus = newPasswordStatus(lang.L("This station has no users yet. Create its first admin: nobody can write or act on alarms until then."),
+		widget.NewButtonWithIcon(lang.L("Create admin"), theme.ConfirmIcon(), func() { p.submitFirstAdmin(d) }))
 	d.cancel = widget.NewButtonWithIcon(lang.L("Later"), theme.CancelIcon(), func() {
 		d.d.Hide()
 		p.notify(lang.L("No users yet: nobody can write or act on alarms until an admin exists"), widget.WarningImportance)
@@ -117,22 +109,4 @@ func (p *people) submitFirstAdmin(d *firstAdminDialog) {
 		}
 		p.notify(lang.L("Admin {{.User}} created and signed in", map[string]any{"User": name}), widget.MediumImportance)
 	})
-}
-
-func (d *firstAdminDialog) say(text string, imp widget.Importance) {
-	d.msg.Text, d.msg.Importance = text, imp
-	d.msg.Refresh()
-}
-
-func (d *firstAdminDialog) setBusy(on bool) {
-	d.busy = on
-	if on {
-		d.ok.Disable()
-		d.progress.Show()
-		d.progress.Start()
-		return
-	}
-	d.ok.Enable()
-	d.progress.Stop()
-	d.progress.Hide()
 }

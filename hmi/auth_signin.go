@@ -24,11 +24,8 @@ type signInDialog struct {
 	d        dialog.Dialog
 	name     *widget.Entry
 	password *widget.Entry
-	msg      *widget.Label
-	progress *widget.ProgressBarInfinite
-	ok       *widget.Button
 	cancel   *widget.Button
-	busy     bool
+	passwordStatus
 }
 
 // openSignIn opens the sign-in dialog; switching titles it "Switch user".
@@ -40,12 +37,7 @@ func (p *people) openSignIn(switching bool) {
 	d := &signInDialog{name: widget.NewEntry(), password: widget.NewPasswordEntry()}
 	d.name.SetPlaceHolder(lang.L("User name"))
 	d.password.SetPlaceHolder(lang.L("Password"))
-	d.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
-	d.progress = widget.NewProgressBarInfinite()
-	d.progress.Hide()
-	d.progress.Stop()
-	d.ok = widget.NewButtonWithIcon(lang.L("Sign in"), theme.LoginIcon(), func() { p.submitSignIn(d) })
-	d.ok.Importance = widget.HighImportance
+	d.passwordStatus = newPasswordStatus("", widget.NewButtonWithIcon(lang.L("Sign in"), theme.LoginIcon(), func() { p.submitSignIn(d) }))
 	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
 		d.d.Hide()
 		p.touch()
@@ -106,25 +98,4 @@ func (p *people) submitSignIn(d *signInDialog) {
 		p.refresh()
 		p.notify(lang.L("Signed in as {{.User}}", map[string]any{"User": name}), widget.MediumImportance)
 	})
-}
-
-// say shows text under the dialog's fields.
-func (d *signInDialog) say(text string, imp widget.Importance) {
-	d.msg.Text, d.msg.Importance = text, imp
-	d.msg.Refresh()
-}
-
-// setBusy shows the progress bar and holds the buttons while the manager
-// checks the password.
-func (d *signInDialog) setBusy(on bool) {
-	d.busy = on
-	if on {
-		d.ok.Disable()
-		d.progress.Show()
-		d.progress.Start()
-		return
-	}
-	d.ok.Enable()
-	d.progress.Stop()
-	d.progress.Hide()
 }
