@@ -225,22 +225,11 @@ func (d *yamlDecoder) alarmNumber(f field, m *marks) (float64, bool) {
 // alarmDuration reads a Go duration: more than zero when positive (a
 // longest shelf), else 0 or more (a delay; 0 is none).
 func (d *yamlDecoder) alarmDuration(f field, m *marks, positive bool) (time.Duration, bool) {
-	v := deref(f.val)
-	if isNull(v) {
-		return 0, false
-	}
 	want := "a duration 0 or more as 0s, 2s or 5m"
 	if positive {
 		want = "a duration more than zero as 30m, 1h or 8h"
 	}
-	dur, err := time.ParseDuration(v.Value)
-	if v.Kind != yaml.ScalarNode || err != nil || dur < 0 || positive && dur == 0 {
-		d.add(v.Line, "%s: want %s, got %s", f.name, want, describe(v))
-		m.setBad(f.name, v.Line)
-		return 0, false
-	}
-	m.set(f.name, v.Line)
-	return dur, true
+	return d.delay(f, m, positive, want)
 }
 
 // placeholder matches a placeholder of an alarm's message: {value}.

@@ -42,22 +42,11 @@ func (d *yamlDecoder) security(f field) securityEntry {
 // securityDuration reads a Go duration: more than zero when positive (a
 // lockout), else 0 or more (an idle timeout; 0 is never).
 func (d *yamlDecoder) securityDuration(f field, m *marks, positive bool) (time.Duration, bool) {
-	v := deref(f.val)
-	if isNull(v) {
-		return 0, false
-	}
 	want := "a duration 0 or more as 15m or 8h (0 never signs out)"
 	if positive {
 		want = "a duration more than zero as 5m, 15m or 1h"
 	}
-	dur, err := time.ParseDuration(v.Value)
-	if v.Kind != yaml.ScalarNode || err != nil || dur < 0 || positive && dur == 0 {
-		d.add(v.Line, "%s: want %s, got %s", f.name, want, describe(v))
-		m.setBad(f.name, v.Line)
-		return 0, false
-	}
-	m.set(f.name, v.Line)
-	return dur, true
+	return d.delay(f, m, positive, want)
 }
 
 // securityCount reads a whole number of units from lo to hi.

@@ -215,6 +215,24 @@ func (d *yamlDecoder) duration(f field, m *marks) (time.Duration, bool) {
 	return dur, true
 }
 
+// delay reads a Go duration that is more than zero when positive, else 0
+// or more; want describes it in the problem (alarm delays and shelves,
+// security timeouts).
+func (d *yamlDecoder) delay(f field, m *marks, positive bool, want string) (time.Duration, bool) {
+	v := deref(f.val)
+	if isNull(v) {
+		return 0, false
+	}
+	dur, err := time.ParseDuration(v.Value)
+	if v.Kind != yaml.ScalarNode || err != nil || dur < 0 || positive && dur == 0 {
+		d.add(v.Line, "%s: want %s, got %s", f.name, want, describe(v))
+		m.setBad(f.name, v.Line)
+		return 0, false
+	}
+	m.set(f.name, v.Line)
+	return dur, true
+}
+
 // number reads a finite number, as a scale end.
 func (d *yamlDecoder) number(v *yaml.Node, what string) (float64, bool) {
 	v = deref(v)
