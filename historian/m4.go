@@ -1,7 +1,9 @@
 package historian
 
 import (
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/sightglass/sightglass/tags"
 )
@@ -133,6 +135,16 @@ func m4Value(s *Sample) (float64, bool) {
 	return aggNumber(s.V)
 }
 
+// m4Buf is M4Rollups' scratch: four points a rollup, 2 MB for a week of
+// minutes, which allocating and clearing for every pen of every redraw
+// cost more than the decimation.
+type m4Buf struct {
+	pts    []Sample
+	weight []int
+}
+
+var m4Bufs = sync.Pool{New: func() any { return new(m4Buf) }}
+
 // M4Rollups decimates from rollups of one width, sorted by Start, when the
 // columns are wider than the rollups (a year on a 1,000-pixel trend: 8.8 h
 // per column over 1 h rollups). Columns are cut as by M4.
@@ -163,8 +175,11 @@ func M4Rollups(r []Rollup, from, to int64, width int) []Column {
 	if cols == nil {
 		return nil
 	}
-	pts := make([]Sample, 0, 4*len(r)) // at most first, min, max, last a rollup
-	weight := make([]int, 0, 4*len(r))
+	buf := m4Bufs.Get().(*m4Buf)
+	defer m4Bufs.Put(buf)
+	pts := slices.Grow(buf.pts[:0], 4*len(r)) // at most first, min, max, last a rollup
+	weight := slices.Grow(buf.weight[:0], 4*len(r))
+	defer func() { buf.pts, buf.weight = pts[:0], weight[:0] }()
 	add := func(t int64, v float64, w int) {
 		pts = append(pts, Sample{T: t, V: tags.Float(v), Q: tags.GoodQuality})
 		weight = append(weight, w)

@@ -238,7 +238,11 @@ func (db *DB) decodeRange(dst []Sample, s *src, from, to int64) []Sample {
 	return dst
 }
 
-// prevSample returns the last sample of the tag with T ≤ t.
+// prevSample returns the last sample of the tag with T ≤ t. It looks a
+// minute back first, then 16 times further each time: a live tag has a
+// sample in the minute before t, and the chunk holding it is the only one
+// decoded (a first window of two chunk spans decoded two or three whole
+// chunks, a third of a 7-day trend query).
 func (db *DB) prevSample(ctx context.Context, id TagID, t int64, hv *headView) (Sample, bool, error) {
 	earliest := int64(math.MaxInt64)
 	if fs := db.files.overlapping(kindRaw, math.MinInt64, t+1); len(fs) > 0 {
@@ -250,7 +254,7 @@ func (db *DB) prevSample(ctx context.Context, id TagID, t int64, hv *headView) (
 	if len(hv.late) > 0 {
 		earliest = min(earliest, hv.late[0].T)
 	}
-	w := 2 * max(db.chunkSpan, minuteMs)
+	w := int64(minuteMs)
 	var buf []Sample
 	for {
 		from := t - w
