@@ -11,8 +11,9 @@ import (
 	"fyne.io/fyne/v2/container"
 )
 
-// glyphText is a line of live text drawn as short pieces of glyphRun
-// characters, one canvas.Text each.
+// glyphText is a line of live text drawn as short pieces, one canvas.Text
+// each: a number in pieces of glyphRun characters, then the rest (units,
+// a bad-quality mark) as one.
 //
 // Fyne's GL painter keeps a texture for every distinct string it draws,
 // for a minute after its last use. A number that changes every second
@@ -106,14 +107,28 @@ func (g *glyphText) layout(n int) {
 	}
 }
 
-// glyphRun is how many characters a piece holds.
+// glyphRun is how many characters of a number a piece holds.
 const glyphRun = 3
 
-// nextPiece splits the first glyphRun characters off s.
+// numberRune reports whether r is part of a formatted number; the rest of
+// a text from the first other character on (" m³/h", " ?") is one piece:
+// an element's units do not change, and keep their kerning.
+func numberRune(r rune) bool {
+	return r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e'
+}
+
+// nextPiece splits the first piece off s: up to glyphRun characters of a
+// number, or all of s when it does not start with one.
 func nextPiece(s string) (piece, rest string) {
 	i, n := 0, 0
 	for i < len(s) && n < glyphRun {
-		_, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !numberRune(r) {
+			if n == 0 {
+				return s, ""
+			}
+			break
+		}
 		i += size
 		n++
 	}
@@ -122,7 +137,11 @@ func nextPiece(s string) (piece, rest string) {
 
 // pieces is how many pieces the text has: the glyphs in use.
 func (g *glyphText) pieces() int {
-	return (utf8.RuneCountInString(g.text) + glyphRun - 1) / glyphRun
+	n := 0
+	for rest := g.text; rest != ""; n++ {
+		_, rest = nextPiece(rest)
+	}
+	return n
 }
 
 type glyphKey struct {
