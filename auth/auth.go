@@ -34,6 +34,7 @@ const (
 	ActUserRemove     Action = "user-remove"
 	ActStationStart   Action = "station-start"
 	ActStationStop    Action = "station-stop"
+	ActAuditRead      Action = "audit-read" // refused reads of the trail only
 )
 
 // AuditRecord is one entry of the audit trail, as the caller gives it;

@@ -45,8 +45,9 @@ func (v *AuditView) exportCSV() {
 func (v *AuditView) writeCSV(q auth.AuditQuery, w io.WriteCloser) {
 	n := 0
 	v.setStatus(lang.L("Exporting…"), widget.MediumImportance)
+	actor := v.people.actor()
 	v.run(func() error {
-		list, err := v.st.AuditLog(q)
+		list, err := v.st.AuditLog(actor, q)
 		if err == nil {
 			n = len(list)
 			err = auth.WriteAuditCSV(w, list)

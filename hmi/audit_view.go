@@ -16,14 +16,15 @@ import (
 
 	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/state"
+	"github.com/sightglass/sightglass/station"
 )
 
 // AuditStation is a station that keeps an audit trail, found by a type
 // assertion on the window's Station.
 type AuditStation interface {
-	// AuditLog lists the audit trail. The window calls it off the UI
-	// goroutine.
-	AuditLog(q auth.AuditQuery) ([]auth.AuditEntry, error)
+	// AuditLog lists the audit trail for a person who may run reports.
+	// The window calls it off the UI goroutine.
+	AuditLog(a station.Actor, q auth.AuditQuery) ([]auth.AuditEntry, error)
 	// State is the station's shared-state store, whose audit trail
 	// auth.Verify walks; nil when the station keeps none.
 	State() state.Store
@@ -42,7 +43,7 @@ var auditActions = []auth.Action{
 	auth.ActSignIn, auth.ActSignOut, auth.ActSignInFailed, auth.ActLockout, auth.ActWrite,
 	auth.ActAlarmAck, auth.ActAlarmReset, auth.ActAlarmShelve, auth.ActAlarmUnshelve, auth.ActAlarmOOS,
 	auth.ActAlarmInService, auth.ActAlarmLimit, auth.ActProject, auth.ActUserAdd, auth.ActUserChange,
-	auth.ActUserRemove, auth.ActStationStart, auth.ActStationStop,
+	auth.ActUserRemove, auth.ActStationStart, auth.ActStationStop, auth.ActAuditRead,
 }
 
 // AuditView is the window's "Audit" tab: the audit trail with filters
@@ -263,9 +264,10 @@ func (v *AuditView) Search() {
 	q.Limit = auditViewLimit
 	var list []auth.AuditEntry
 	v.setStatus(lang.L("Searching…"), widget.MediumImportance)
+	actor := v.people.actor()
 	v.run(func() error {
 		var err error
-		list, err = v.st.AuditLog(q)
+		list, err = v.st.AuditLog(actor, q)
 		slices.Reverse(list)
 		return err
 	}, func(err error) {

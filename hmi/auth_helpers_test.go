@@ -177,7 +177,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // auditOf lists the station's audit records of action, oldest first.
 func auditOf(t *testing.T, st *station.Station, action auth.Action) []auth.AuditEntry {
 	t.Helper()
-	list, err := st.AuditLog(auth.AuditQuery{Actions: []auth.Action{action}})
+	list, err := auth.List(st.State(), auth.AuditQuery{Actions: []auth.Action{action}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,7 +177,7 @@ func TestGatewayModbusTLS(t *testing.T) {
 		}
 	}
 
-	recs, err := st.AuditLog(auth.AuditQuery{})
+	recs, err := auth.List(st.State(), auth.AuditQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestAddTagsAndTrust(t *testing.T) {
 	if err := st.TrustCertificate(eng, tp); err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := st.AuditLog(auth.AuditQuery{Actions: []auth.Action{auth.ActCertTrust, auth.ActProject}, User: "erin"})
+	recs, _ := auth.List(st.State(), auth.AuditQuery{Actions: []auth.Action{auth.ActCertTrust, auth.ActProject}, User: "erin"})
 	var got []string
 	for _, r := range recs {
 		got = append(got, string(r.Action)+" "+r.Target+" "+r.New+" "+r.Result)

@@ -29,7 +29,7 @@ func TestProjectChangesAudited(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Stop()
-		recs, err := st.AuditLog(auth.AuditQuery{Actions: []auth.Action{auth.ActProject}})
+		recs, err := auth.List(st.State(), auth.AuditQuery{Actions: []auth.Action{auth.ActProject}})
 		if err != nil {
 			t.Fatal(err)
 		}

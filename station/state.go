@@ -121,11 +121,19 @@ func (s *Station) AlarmHistory(q alarms.Query) ([]alarms.Record, error) {
 	return alarms.Search(st, q)
 }
 
-// AuditLog lists the audit trail.
-func (s *Station) AuditLog(q auth.AuditQuery) ([]auth.AuditEntry, error) {
+// AuditLog lists the audit trail for a person who may run reports
+// (supervisors and up, not narrowed to areas); a refusal is audited. The
+// control socket, which only the station's own
+// OS user can open, reads the trail as the state file's owner would
+// (auth.List).
+func (s *Station) AuditLog(a Actor, q auth.AuditQuery) ([]auth.AuditEntry, error) {
 	st := s.State()
 	if st == nil {
 		return nil, ErrNoState
+	}
+	if _, err := s.authorize(&a, auth.Reports, ""); err != nil {
+		s.audit(auth.AuditRecord{User: a.user(), Action: auth.ActAuditRead, Result: result(err), Detail: a.From})
+		return nil, err
 	}
 	return auth.List(st, q)
 }
