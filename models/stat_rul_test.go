@@ -130,3 +130,27 @@ func TestRULWarmUpAndWindow(t *testing.T) {
 		t.Error("window 2: no error")
 	}
 }
+
+func TestRULAlarmWaitsForEvidence(t *testing.T) {
+	// Three noisy minutes that happen to rise steeply: the fitted line
+	// reaches 2.8 in minutes, far inside the 2-day warn, but with one
+	// degree of freedom the band's far end is "never": no alarm yet.
+	r := statNew(t, "rul", Params{"limit": 2.8, "window": 240, "warn": 172800})
+	out := rulFeed(t, r, []float64{0, 60, 120}, []float64{1.0, 1.5, 1.35})
+	if !(out[1] < 3600) || out[3] != rulMax || out[4] != 0 {
+		t.Errorf("3 noisy samples: rul %v hi %v alarm %v, want under an hour, %v, 0", out[1], out[3], out[4], rulMax)
+	}
+	// Two hundred minutes of the same real rise with small noise: the
+	// band is narrow, its far end inside the warn, and the alarm is on.
+	rng := rand.New(rand.NewPCG(5, 6))
+	r = statNew(t, "rul", Params{"limit": 2.8, "window": 240, "warn": 172800})
+	var ts, xs []float64
+	for m := range 200 {
+		ts = append(ts, float64(60*m))
+		xs = append(xs, 1+0.0001*float64(60*m)+0.01*rng.NormFloat64())
+	}
+	out = rulFeed(t, r, ts, xs)
+	if !(out[3] < 172800) || out[4] != 1 {
+		t.Errorf("200 samples of a real rise: rul %v hi %v alarm %v, want hi under 2 days and the alarm", out[1], out[3], out[4])
+	}
+}
