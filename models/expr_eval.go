@@ -45,6 +45,13 @@ func (c *Calc) Eval(now time.Time, in []Input) ([]float64, error) {
 	}
 	var v float64
 	switch x := out.(type) {
+	case nil:
+		// "no value here", by design (cond ? x : nil): the output is bad
+		// (not read) and keeps its last value, without a warning in the
+		// log every time the condition changes.
+		v = math.NaN()
+		c.out[0] = v
+		return c.out[:], nil
 	case float64:
 		v = x
 	case int:

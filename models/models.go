@@ -37,8 +37,13 @@ type Port struct {
 	Name     string // role: "level", "inflow"; output: "residual", "alarm"
 	Units    string // expected or produced units, for documentation ("m3/h")
 	Optional bool   // an input that may be left unbound
-	Bool     bool   // an output that is true/false (a detection) rather than a number
-	Doc      string
+	// Gaps: this input going bad with tags.ReasonNotRead after it had a
+	// value (a formula's nil: a vibration with the pump stopped) is a gap
+	// in a series, not a fault: the model is not evaluated and its
+	// outputs keep their last value and quality, without a log line.
+	Gaps bool
+	Bool bool // an output that is true/false (a detection) rather than a number
+	Doc  string
 }
 
 // Param is one parameter of a kind.

@@ -26,7 +26,9 @@ import (
 // when the model recovers. An output of NaN (no value yet: an untrained
 // learner, a rate at its first sample) is bad with tags.ReasonNotRead.
 // A bad output keeps the last value it had. Stop makes every output bad
-// with tags.ReasonStopped.
+// with tags.ReasonStopped. An input marked Port.Gaps that had a value and
+// is now bad with tags.ReasonNotRead (a formula's nil: no value by design)
+// is a gap: the model holds its outputs.
 //
 // Times are the runner's clock (time.Now) when it evaluates; total and
 // rate in formulas integrate over them.
@@ -64,6 +66,7 @@ type unit struct {
 	roles    []string  // role names by input (the tag's name for a formula)
 	in       []tags.ID // by input; noTag: unbound
 	required []bool
+	gaps     []bool // by input: Port.Gaps
 	out      []tags.ID
 	outBool  []bool
 	last     []tags.Value // the last value of each output
@@ -128,6 +131,7 @@ func NewRunner(specs []Spec, bus *tags.Bus, log *slog.Logger) (*Runner, error) {
 			}
 			u.in = append(u.in, id)
 			u.required = append(u.required, p.kind == nil || !p.kind.Inputs[i].Optional)
+			u.gaps = append(u.gaps, p.kind != nil && p.kind.Inputs[i].Gaps)
 		}
 		for _, d := range p.outs {
 			id, ok := table.Lookup(d.Name)
@@ -433,6 +437,9 @@ func (r *Runner) evaluate(u *unit, now time.Time) {
 		if !u.required[i] {
 			continue
 		}
+		if !ok && u.gaps[i] && v.Quality.Reason == tags.ReasonNotRead && !v.Value.IsZero() {
+			return // a gap in the series (no value by design): hold the outputs
+		}
 		if !ok {
 			if it, isIt := u.inst.(interrupter); isIt {
 				it.Interrupt()
@@ -447,6 +454,11 @@ func (r *Runner) evaluate(u *unit, now time.Time) {
 	outs, err := u.inst.Eval(now, u.buf)
 	if err == nil && len(outs) != len(u.out) {
 		err = fmt.Errorf("%d outputs, want %d", len(outs), len(u.out))
+	}
+	if errors.Is(err, ErrWarmingUp) {
+		// Not a fault: no value yet, said once, not once a sample.
+		r.bad(u, now, tags.ReasonNotRead, ErrWarmingUp.Error())
+		return
 	}
 	if err != nil {
 		r.bad(u, now, tags.ReasonModelError, err.Error())
@@ -477,7 +489,11 @@ func (r *Runner) evaluate(u *unit, now time.Time) {
 // new problem.
 func (r *Runner) bad(u *unit, now time.Time, reason tags.Reason, why string) {
 	if why != u.problem {
-		r.log.Warn("model output bad", "model", u.spec.Name, "reason", reason.String(), "why", why)
+		level := slog.LevelWarn
+		if reason == tags.ReasonNotRead {
+			level = slog.LevelInfo // warming up
+		}
+		r.log.Log(context.Background(), level, "model output bad", "model", u.spec.Name, "reason", reason.String(), "why", why)
 		u.problem = why
 	}
 	for j, id := range u.out {

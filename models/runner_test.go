@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -329,4 +330,51 @@ func TestOutputDefsProblems(t *testing.T) {
 			t.Errorf("problem %d:\n got %s\nwant %s", i, got[i], want[i])
 		}
 	}
+}
+
+// TestRunnerExprNil: a formula that gives nil on purpose (no value while
+// the pump is stopped) makes its output bad, not read, keeping the last
+// value, and says nothing in the log: it is not a problem.
+func TestRunnerExprNil(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, bus := newTestRunner(t, []Spec{
+			{Name: "Plant.Calc.RunningFlow", Kind: ExprKind, Expr: "Plant.P1.Running ? Plant.Flow.Rate : nil"},
+			// A series model on it: the stops are gaps in its series.
+			{Name: "Plant.Calc.FlowZ", Kind: "zscore", Inputs: map[string]string{"x": "Plant.Calc.RunningFlow"}, Params: Params{"window": 2}},
+		})
+		var log bytes.Buffer
+		r.log = slog.New(slog.NewTextHandler(&log, nil))
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		r.Start(ctx)
+		defer r.Stop()
+		flow, run, out := id(t, bus, "Plant.Flow.Rate"), id(t, bus, "Plant.P1.Running"), id(t, bus, "Plant.Calc.RunningFlow")
+		pub(bus, run, tags.Bool(true), tags.GoodQuality)
+		for k := range 3 { // the z-score's window of 2 filled
+			pub(bus, flow, tags.Float(float64(10+k)), tags.GoodQuality)
+			waitFor(bus, out)
+		}
+		log.Reset() // the start, before the inputs were read, and the warm-up are logged
+		for k := range 3 {
+			f := float64(20 + k)
+			pub(bus, flow, tags.Float(f), tags.GoodQuality)
+			pub(bus, run, tags.Bool(true), tags.GoodQuality)
+			if v := waitFor(bus, out); !v.Quality.IsGood() || v.Value.Float() != f {
+				t.Errorf("running: %v %v, want %v good", v.Value, v.Quality, f)
+			}
+			pub(bus, run, tags.Bool(false), tags.GoodQuality)
+			if v := waitFor(bus, out); v.Quality != tags.BadQuality(tags.ReasonNotRead, 0) || v.Value.Float() != f {
+				t.Errorf("stopped: %v %v, want %v kept, bad (not read)", v.Value, v.Quality, f)
+			}
+		}
+		// The z-score saw the running samples only, and holds its last
+		// outputs (good) over the gaps.
+		z := id(t, bus, "Plant.Calc.FlowZ.z")
+		if v := bus.Get(z); !v.Quality.IsGood() {
+			t.Errorf("the z-score over the stops: %v %v, want its last value, good", v.Value, v.Quality)
+		}
+		if log.Len() > 0 {
+			t.Errorf("a nil by design was logged:\n%s", log.String())
+		}
+	})
 }

@@ -23,7 +23,7 @@ func init() {
 		Name: "ewma",
 		Doc:  "EWMA control chart with time-varying limits and the Western Electric rules",
 		Inputs: []Port{
-			{Name: "x", Doc: "the monitored value"},
+			{Name: "x", Gaps: true, Doc: "the monitored value"},
 		},
 		Outputs: []Port{
 			{Name: "ewma", Doc: "z_i = λ·x_i + (1−λ)·z_{i−1}, z_0 = mean"},

@@ -33,7 +33,7 @@ func init() {
 		Name: "rul",
 		Doc:  "degradation trend: least-squares slope of a health indicator, remaining useful life to a limit with a confidence band",
 		Inputs: []Port{
-			{Name: "x", Doc: "a health indicator, rising (or, with rising 0, falling) towards failure"},
+			{Name: "x", Gaps: true, Doc: "a health indicator, rising (or, with rising 0, falling) towards failure"},
 		},
 		Outputs: []Port{
 			{Name: "slope", Doc: "least-squares slope over the window, units of x per second"},

@@ -21,7 +21,7 @@ func init() {
 		Name: "zscore",
 		Doc:  "rolling z-score anomaly detection over a window of samples",
 		Inputs: []Port{
-			{Name: "x", Doc: "the monitored value"},
+			{Name: "x", Gaps: true, Doc: "the monitored value"},
 		},
 		Outputs: []Port{
 			{Name: "z", Doc: "(x − mean of the window before x) / its sample standard deviation, clamped to ±1e6"},
