@@ -108,6 +108,7 @@ type MainWindow struct {
 	audit      *AuditView // nil: the station keeps no audit trail
 	auditTab   *container.TabItem
 	models     *ModelsView // nil: the station runs no models
+	users      *UsersView  // nil: the station keeps no users
 
 	uiLoop // the ticker; ctx is the parent of writes, wg counts writes in flight
 }
@@ -151,6 +152,9 @@ func NewWindow(w fyne.Window, st Station) *MainWindow {
 	}
 	if as, ok := st.(AuditStation); ok && m.people.active() {
 		m.addAudit(as)
+	}
+	if m.people.active() {
+		m.addUsers()
 	}
 	m.addModels()
 	if ops, ok := st.(OPCUAStation); ok && ops.OPCUAPKIDir() != "" {
@@ -342,6 +346,9 @@ func (m *MainWindow) Open(name string) error {
 	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab, "alarms": m.alarmsTab, "audit": m.auditTab}
 	if m.models != nil {
 		tabs["models"] = m.models.tab
+	}
+	if m.users != nil {
+		tabs["users"] = m.users.tab
 	}
 	switch ti, isTab := tabs[name]; {
 	case isTab && ti != nil:
