@@ -340,8 +340,9 @@ func (m *MainWindow) ensureTabs() {
 // ErrUnknownView: Open was given neither a tab nor a screen.
 var ErrUnknownView = errors.New("no such tab or screen")
 
-// Open shows a tab ("tags", "trend", "screens", "alarms", "audit") or a
-// process screen by name: what `sightglass run --open` asks for.
+// Open shows a tab ("tags", "trend", "screens", "alarms", "audit",
+// "models", "users") or a process screen by name: what `sightglass run
+// --open` asks for.
 func (m *MainWindow) Open(name string) error {
 	tabs := map[string]*container.TabItem{"tags": m.tagsTab, "trend": m.trendTab, "screens": m.screensTab, "alarms": m.alarmsTab, "audit": m.auditTab}
 	if m.models != nil {
