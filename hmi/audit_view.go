@@ -85,6 +85,9 @@ const (
 	auditColumns
 )
 
+// auditColumnEms are the columns' widths in ems.
+var auditColumnEms = [auditColumns]float32{4, 11, 7, 9, 14, 12, 10, 14}
+
 // addAudit adds the "Audit" tab over st.
 func (m *MainWindow) addAudit(st AuditStation) {
 	m.audit = newAuditView(st, m.people, m.win)
@@ -118,31 +121,14 @@ func newAuditView(st AuditStation, p *people, win fyne.Window) *AuditView {
 	v.count = widget.NewLabel("")
 	v.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 
-	v.table = widget.NewTable(
-		func() (int, int) { return len(v.list), auditColumns },
-		func() fyne.CanvasObject { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < len(v.list) {
-				o.(*widget.Label).SetText(auditCell(&v.list[id.Row], id.Col))
-			}
-		})
-	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject { return &widget.Label{TextStyle: fyne.TextStyle{Bold: true}} }
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(auditHeader(id.Col))
-		}
-	}
-	em := theme.Size(theme.SizeNameText)
-	for col, ems := range [auditColumns]float32{4, 11, 7, 9, 14, 12, 10, 14} {
-		v.table.SetColumnWidth(col, ems*em)
-	}
+	v.table = newTextTable(func() int { return len(v.list) },
+		func(row, col int) string { return auditCell(&v.list[row], col) }, auditHeader,
+		auditColumnEms[:]...)
 
 	filters := container.NewGridWithColumns(3, v.from, v.to, v.action, v.user, v.target, v.text)
 	bar := container.NewHBox(v.search, v.export, v.verify, v.count)
 	v.view = container.NewBorder(container.NewVBox(filters, bar), v.status, nil, nil, v.table)
-	v.locked = &widget.Label{Text: lang.L("Sign in as a supervisor (or above) to see the audit trail"), Alignment: fyne.TextAlignCenter}
-	v.content = container.NewStack(v.view, container.NewCenter(v.locked))
+	v.locked, v.content = lockedView(v.view, lang.L("Sign in as a supervisor (or above) to see the audit trail"))
 	p.whenChanged(v.gate)
 	v.gate()
 	return v

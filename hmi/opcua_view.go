@@ -85,8 +85,7 @@ func newOPCUAView(pkiDir string, st any, p *people, win fyne.Window, loop *uiLoo
 	split := container.NewVSplit(certs, v.browser.content)
 	split.Offset = 0.35
 	v.view = container.NewBorder(nil, v.status, nil, nil, split)
-	v.locked = &widget.Label{Text: lang.L("Sign in as an engineer (or above) to manage OPC UA"), Alignment: fyne.TextAlignCenter}
-	v.content = container.NewStack(v.view, container.NewCenter(v.locked))
+	v.locked, v.content = lockedView(v.view, lang.L("Sign in as an engineer (or above) to manage OPC UA"))
 	p.whenChanged(v.gate)
 	v.gate()
 	return v

@@ -52,6 +52,9 @@ const (
 	usersColumns
 )
 
+// usersColumnEms are the columns' widths in ems.
+var usersColumnEms = [usersColumns]float32{10, 8, 14, 6, 12, 16}
+
 // addUsers adds the "Users" tab; the table is read again whenever the
 // tab is selected.
 func (m *MainWindow) addUsers() {
@@ -89,36 +92,19 @@ func newUsersView(p *people, win fyne.Window) *UsersView {
 	v.del = widget.NewButtonWithIcon(lang.L("Remove…"), theme.DeleteIcon(), v.openRemove)
 	v.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 
-	v.table = widget.NewTable(
-		func() (int, int) { return len(v.list), usersColumns },
-		func() fyne.CanvasObject { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < len(v.list) {
-				o.(*widget.Label).SetText(v.cell(&v.list[id.Row], id.Col))
-			}
-		})
-	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject { return &widget.Label{TextStyle: fyne.TextStyle{Bold: true}} }
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(usersHeader(id.Col))
-		}
-	}
+	v.table = newTextTable(func() int { return len(v.list) },
+		func(row, col int) string { return v.cell(&v.list[row], col) }, usersHeader,
+		usersColumnEms[:]...)
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.list) {
 			v.selected = v.list[id.Row].Name
 		}
 		v.gateButtons()
 	}
-	em := theme.Size(theme.SizeNameText)
-	for col, ems := range [usersColumns]float32{10, 8, 14, 6, 12, 16} {
-		v.table.SetColumnWidth(col, ems*em)
-	}
 
 	bar := container.NewHBox(v.add, v.role, v.areas, v.password, v.disable, v.enable, v.unlock, v.del)
 	v.view = container.NewBorder(bar, v.status, nil, nil, v.table)
-	v.locked = &widget.Label{Text: lang.L("Sign in as an admin to manage users"), Alignment: fyne.TextAlignCenter}
-	v.content = container.NewStack(v.view, container.NewCenter(v.locked))
+	v.locked, v.content = lockedView(v.view, lang.L("Sign in as an admin to manage users"))
 	p.whenChanged(v.gate)
 	v.gate()
 	return v
