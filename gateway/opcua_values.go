@@ -87,7 +87,7 @@ func statusOf(q tags.Quality) ua.StatusCode {
 		return ua.StatusUncertain
 	}
 	switch q.Reason {
-	case tags.ReasonNotRead:
+	case tags.ReasonNotRead, tags.ReasonWarmingUp:
 		return ua.StatusBadWaitingForInitialData
 	case tags.ReasonNoComm:
 		return ua.StatusBadNoCommunication

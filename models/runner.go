@@ -457,7 +457,7 @@ func (r *Runner) evaluate(u *unit, now time.Time) {
 	}
 	if errors.Is(err, ErrWarmingUp) {
 		// Not a fault: no value yet, said once, not once a sample.
-		r.bad(u, now, tags.ReasonNotRead, ErrWarmingUp.Error())
+		r.bad(u, now, tags.ReasonWarmingUp, ErrWarmingUp.Error())
 		return
 	}
 	if err != nil {
@@ -490,8 +490,8 @@ func (r *Runner) evaluate(u *unit, now time.Time) {
 func (r *Runner) bad(u *unit, now time.Time, reason tags.Reason, why string) {
 	if why != u.problem {
 		level := slog.LevelWarn
-		if reason == tags.ReasonNotRead {
-			level = slog.LevelInfo // warming up
+		if reason == tags.ReasonWarmingUp {
+			level = slog.LevelInfo
 		}
 		r.log.Log(context.Background(), level, "model output bad", "model", u.spec.Name, "reason", reason.String(), "why", why)
 		u.problem = why

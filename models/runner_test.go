@@ -353,6 +353,11 @@ func TestRunnerExprNil(t *testing.T) {
 		for k := range 3 { // the z-score's window of 2 filled
 			pub(bus, flow, tags.Float(float64(10+k)), tags.GoodQuality)
 			waitFor(bus, out)
+			if k == 0 {
+				if q := bus.Get(id(t, bus, "Plant.Calc.FlowZ.z")).Quality; q != tags.BadQuality(tags.ReasonWarmingUp, 0) {
+					t.Errorf("the z-score on its first sample: %v, want bad (warming up)", q)
+				}
+			}
 		}
 		log.Reset() // the start, before the inputs were read, and the warm-up are logged
 		for k := range 3 {

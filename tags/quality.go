@@ -42,6 +42,7 @@ const (
 	ReasonStopped                // the station stopped polling the device
 	ReasonBadInput               // a model's output: an input it needs is bad (the station's log names which)
 	ReasonModelError             // a model's output: the model failed to evaluate (the log says why)
+	ReasonWarmingUp              // a model's output: its window does not hold enough samples yet
 )
 
 var reasonNames = [...]string{
@@ -57,6 +58,7 @@ var reasonNames = [...]string{
 	ReasonStopped:         "stopped",
 	ReasonBadInput:        "bad input",
 	ReasonModelError:      "model error",
+	ReasonWarmingUp:       "warming up",
 }
 
 func (r Reason) String() string {
