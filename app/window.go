@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -25,6 +26,10 @@ const appID = "io.sightglass.station"
 // relay carries the user manager's changes of the current session (set as
 // its auth.Options.OnCurrent when the station's state was enabled) to the
 // window, so that an idle sign-out shows at once.
+// trimEvery is how often the window's process gives the C heap's free
+// pages back (trimMalloc).
+const trimEvery = time.Minute
+
 func runWindow(ctx context.Context, st *station.Station, relay *hmi.CurrentRelay, th fyne.Theme, open, pens string, log *slog.Logger) error {
 	// English and Simplified Chinese, chosen from the user's locale
 	// (LANG=zh_CN.UTF-8); a missing key shows the English text.
@@ -57,11 +62,19 @@ func runWindow(ctx context.Context, st *station.Station, relay *hmi.CurrentRelay
 	w.Resize(fyne.NewSize(1280, 800))
 	closed := make(chan struct{})
 	go func() {
-		select {
-		case <-ctx.Done():
-			log.Info("signal: closing the window")
-			fyne.Do(a.Quit)
-		case <-closed:
+		trim := time.NewTicker(trimEvery)
+		defer trim.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				log.Info("signal: closing the window")
+				fyne.Do(a.Quit)
+				return
+			case <-trim.C:
+				trimMalloc()
+			case <-closed:
+				return
+			}
 		}
 	}()
 	mw.Start()
