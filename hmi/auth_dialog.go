@@ -6,11 +6,14 @@ import (
 )
 
 // passwordStatus is what the sign-in and first-admin dialogs share: the
-// message under their fields, and the progress bar and held OK button
-// while the manager checks a password (argon2id takes ~100 ms).
+// message under their fields, and the activity spinner and held OK button
+// while the manager checks a password (argon2id takes ~100 ms). A spinner,
+// not Fyne's infinite progress bar: that one starts animating when its
+// renderer is made, hidden and stopped or not, and repaints the window at
+// 60 Hz from then on.
 type passwordStatus struct {
 	msg      *widget.Label
-	progress *widget.ProgressBarInfinite
+	progress *widget.Activity
 	ok       *widget.Button
 	busy     bool
 }
@@ -18,7 +21,7 @@ type passwordStatus struct {
 // newPasswordStatus starts with text under the fields, no progress, and
 // the OK button ok.
 func newPasswordStatus(text string, ok *widget.Button) passwordStatus {
-	s := passwordStatus{msg: &widget.Label{Wrapping: fyne.TextWrapWord, Text: text}, progress: widget.NewProgressBarInfinite(), ok: ok}
+	s := passwordStatus{msg: &widget.Label{Wrapping: fyne.TextWrapWord, Text: text}, progress: widget.NewActivity(), ok: ok}
 	s.progress.Stop()
 	s.progress.Hide()
 	ok.Importance = widget.HighImportance
@@ -31,7 +34,7 @@ func (s *passwordStatus) say(text string, imp widget.Importance) {
 	s.msg.Refresh()
 }
 
-// setBusy shows the progress bar and holds the OK button while the
+// setBusy shows the spinner and holds the OK button while the
 // manager checks the password.
 func (s *passwordStatus) setBusy(on bool) {
 	s.busy = on

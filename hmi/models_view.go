@@ -142,7 +142,7 @@ type ModelsView struct {
 	outGrid  *fyne.Container
 	trained  *widget.Label
 	retrain  *widget.Button
-	progress *widget.ProgressBarInfinite
+	progress *widget.Activity
 	result   *widget.Label
 	chart    *modelChart
 	details  *fyne.Container
@@ -198,7 +198,7 @@ func newModelsView(st ModelStation, src TrendSource, bus *tags.Bus, p *people, l
 	v.outGrid = container.NewGridWithColumns(4)
 	v.trained = widget.NewLabel("")
 	v.retrain = widget.NewButtonWithIcon(lang.L("Retrain"), theme.ViewRefreshIcon(), v.Retrain)
-	v.progress = widget.NewProgressBarInfinite()
+	v.progress = widget.NewActivity() // not an infinite progress bar: see passwordStatus
 	v.progress.Stop()
 	v.progress.Hide()
 	v.result = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
