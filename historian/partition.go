@@ -257,16 +257,17 @@ func (fs *files) open(f *partFile, create bool) {
 	}
 	if create {
 		f.checked = true
-		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketChunks, bucketRollups, bucketMeta} {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
+		err = db.Update(createBuckets)
+	} else {
+		blank := false
+		err = db.View(func(tx *bolt.Tx) error {
+			if tx.Bucket(bucketChunks) == nil && tx.Bucket(bucketRollups) == nil && tx.Bucket(bucketMeta) == nil {
+				k, _ := tx.Cursor().First()
+				blank = k == nil // created, then a crash before its buckets
+				if blank {
+					return nil
 				}
 			}
-			return nil
-		})
-	} else {
-		err = db.View(func(tx *bolt.Tx) error {
 			for _, b := range [][]byte{bucketChunks, bucketRollups, bucketMeta} {
 				if tx.Bucket(b) == nil {
 					return fmt.Errorf("bucket %q missing", b)
@@ -277,6 +278,13 @@ func (fs *files) open(f *partFile, create bool) {
 			}
 			return nil
 		})
+		if err == nil && blank {
+			// Nothing was ever written to it: give it its buckets, as
+			// creating it would have.
+			fs.log.Warn("historian: file created but never initialised (a crash); initialising", "file", f.name)
+			f.checked = true
+			err = db.Update(createBuckets)
+		}
 	}
 	if err != nil {
 		db.Close()
@@ -284,6 +292,16 @@ func (fs *files) open(f *partFile, create bool) {
 		return
 	}
 	f.db = db
+}
+
+// createBuckets gives a new partition file its buckets.
+func createBuckets(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bucketChunks, bucketRollups, bucketMeta} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // check reads every page of f once, in this goroutine, so that a mangled
