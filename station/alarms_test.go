@@ -1,8 +1,6 @@
 package station
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,30 +18,12 @@ const lostAlarm = "_System.Devices.plc1.Connected/state"
 // connection.
 func alarmProject(t *testing.T, addr string) *project.Project {
 	t.Helper()
-	dir := t.TempDir()
-	yaml := `station:
-  name: Test station
-devices:
-  - name: plc1
-    driver: modbus-tcp
-    address: ` + addr + `
-    poll: 100ms
-    timeout: 200ms
-tags:
-` + testTagsYAML + `
+	return writeProject(t, addr, `
 alarms:
   tags:
     - tag: _System.Devices.plc1.Connected
       state: {value: false, priority: high, message: "PLC 1 lost"}
-`
-	if err := os.WriteFile(filepath.Join(dir, "project.yaml"), []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+`)
 }
 
 // waitAlarm waits until the alarm is in state want.

@@ -2,8 +2,6 @@ package station
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,32 +16,14 @@ import (
 // over the simulated tank level and a learning EWMA chart of it.
 func writeModelsProject(t *testing.T, addr string) *project.Project {
 	t.Helper()
-	dir := t.TempDir()
-	yaml := `station:
-  name: Test station
-devices:
-  - name: plc1
-    driver: modbus-tcp
-    address: ` + addr + `
-    poll: 100ms
-    timeout: 200ms
-tags:
-` + testTagsYAML + `models:
+	return writeProject(t, addr, `models:
   - name: Plant.Calc.Twice
     expr: "Plant.Tank1.Level * 2 + 1"
   - name: Plant.Tank1.Chart
     kind: ewma
     inputs: {x: Plant.Tank1.Level}
     train: 1h
-`
-	if err := os.WriteFile(filepath.Join(dir, "project.yaml"), []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+`)
 }
 
 func TestModelsOnTheBus(t *testing.T) {

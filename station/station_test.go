@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,8 +84,9 @@ func TestDemoGoesGoodOverModbus(t *testing.T) {
 	}
 }
 
-// writeProject writes a one-device project for a plant served at addr.
-func writeProject(t *testing.T, addr string) *project.Project {
+// writeProject writes a one-device project for a plant served at addr,
+// with more sections (YAML) after its tags.
+func writeProject(t *testing.T, addr string, more ...string) *project.Project {
 	t.Helper()
 	dir := t.TempDir()
 	yaml := `station:
@@ -96,7 +98,7 @@ devices:
     poll: 100ms
     timeout: 200ms
 tags:
-` + testTagsYAML
+` + testTagsYAML + strings.Join(more, "")
 	if err := os.WriteFile(filepath.Join(dir, "project.yaml"), []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
