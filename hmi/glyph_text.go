@@ -34,8 +34,9 @@ type glyphText struct {
 	bold      bool
 	Alignment fyne.TextAlign
 
-	pos fyne.Position // the box place was given
-	box fyne.Size
+	pos    fyne.Position // the box place was given
+	box    fyne.Size
+	widths []float32 // layout's scratch: each shown piece's width
 }
 
 func newGlyphText() *glyphText {
@@ -87,9 +88,12 @@ func (g *glyphText) layout(n int) {
 	}
 	style := fyne.TextStyle{Bold: g.bold}
 	h := fyne.MeasureText("Mg", g.size, style).Height
+	g.widths = g.widths[:0]
 	var width float32
 	for _, o := range g.glyphs.Objects[:n] {
-		width += glyphAdvance(o.(*canvas.Text).Text, g.size, style)
+		w := glyphAdvance(o.(*canvas.Text).Text, g.size, style)
+		g.widths = append(g.widths, w)
+		width += w
 	}
 	x := g.pos.X
 	switch g.Alignment {
@@ -99,8 +103,8 @@ func (g *glyphText) layout(n int) {
 		x += g.box.Width - width
 	}
 	y := g.pos.Y + (g.box.Height-h)/2
-	for _, o := range g.glyphs.Objects[:n] {
-		w := glyphAdvance(o.(*canvas.Text).Text, g.size, style)
+	for i, o := range g.glyphs.Objects[:n] {
+		w := g.widths[i]
 		o.Move(fyne.NewPos(x, y))
 		o.Resize(fyne.NewSize(w, h))
 		x += w
