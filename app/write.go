@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sightglass/sightglass/auth"
 	"github.com/sightglass/sightglass/station"
 	"github.com/sightglass/sightglass/tags"
 )
@@ -48,14 +49,24 @@ func cmdWrite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		defer unlock()
+		// Signed in before the devices start: a wrong password is
+		// answered at once, and nobody unknown makes the plant's devices
+		// talk.
+		var sess *auth.Session
 		st, err := startScanned(ctx, *dir, newLogger(stderr, false), func(st *station.Station) error {
-			return st.EnableState(dataDir, station.StateOptions{})
+			if err := st.EnableState(dataDir, station.StateOptions{}); err != nil {
+				return err
+			}
+			var err error
+			sess, err = st.Users().SignIn(req.User, req.Password, "cli")
+			return err
 		}, station.WithDataDir(dataDir))
 		if err != nil {
 			return err
 		}
 		defer st.Stop()
-		if res, err = writeAs(ctx, st, req, "cli"); err != nil {
+		defer st.Users().SignOut(sess)
+		if res, err = writeSigned(ctx, st, sess, req, "cli"); err != nil {
 			return err
 		}
 	}
@@ -94,6 +105,12 @@ func writeAs(ctx context.Context, st *station.Station, req writeRequest, from st
 		return writeResult{}, err
 	}
 	defer users.SignOut(sess)
+	return writeSigned(ctx, st, sess, req, from)
+}
+
+// writeSigned writes as a signed-in session, signing with the request's
+// password when the tag is critical.
+func writeSigned(ctx context.Context, st *station.Station, sess *auth.Session, req writeRequest, from string) (writeResult, error) {
 	a := station.Actor{Session: sess, Comment: req.Reason, From: from}
 	if id, ok := st.Bus().Table().Lookup(req.Tag); ok && st.Bus().Table().Def(id).Critical {
 		a.Password = req.Password
